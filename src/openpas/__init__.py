@@ -1,0 +1,3 @@
+"""openpas: an open Process Automation Server."""
+
+__version__ = "0.1.0"
