@@ -45,7 +45,7 @@ class Compiled:
             raise EvaluationError(exc.message) from None
         except RecursionError:
             raise EvaluationError("the value is nested too deeply to evaluate") from None
-        except Exception as exc:  # noqa: BLE001 - never let a Python error out of an expression
+        except Exception as exc:  # never let a Python error out of an expression
             raise EvaluationError(f"the expression could not be evaluated: {exc!r}") from None
 
     def __repr__(self) -> str:

@@ -37,7 +37,7 @@ from openpas.expr.parser import (
     Node,
     Unary,
 )
-from openpas.expr.runtime import Failure, bounded, contains, equals, explain, ordered_pair
+from openpas.expr.runtime import Failure, contains, equals, explain, ordered_pair
 from openpas.expr.scope import RuntimeScope, StaticScope, UnknownName, VariableRef
 from openpas.expr.types import (
     BOOLEAN,
@@ -201,9 +201,7 @@ class Compiler:
         type_, name = target.type, node.name
         at = (node.name_line, node.name_column)
         if type_.kind is not Kind.COMPLEX:
-            raise ExpressionError(
-                f"{a(type_)} has no fields; only values of complex types do", *at
-            )
+            raise ExpressionError(f"{a(type_)} has no fields; only values of complex types do", *at)
         field_type = type_.field(name)
         if field_type is None:
             known = ", ".join(f for f, _ in type_.fields) or "none"
@@ -246,7 +244,7 @@ class Compiler:
         return Typed(target.type.element(), run)
 
     def _call(self, node: Call) -> Typed:
-        from openpas.expr.calls import compile_call  # noqa: PLC0415 - calls imports this module
+        from openpas.expr.calls import compile_call  # calls imports this module
 
         return compile_call(self, node)
 
@@ -359,18 +357,19 @@ class Compiler:
         else:
             raise self.error(f"'{node.op}' needs a list or a string on its right, not {a(rt)}", at)
         test = contains if node.op == "in" else (lambda c, i: not contains(c, i))
-        return Typed(
-            BOOLEAN, self.apply(lambda x, y: test(y, x), (get_left, get_right), *_at(at))
-        )
+        return Typed(BOOLEAN, self.apply(lambda x, y: test(y, x), (get_left, get_right), *_at(at)))
 
     def _check_literal_codes(self, op: str, left: Node, right: Node, at: Node) -> None:
         if isinstance(left, Literal) and isinstance(right, Literal):
             x, y = left.value, right.value
-            if isinstance(x, Currency) and isinstance(y, Currency) and x.code and y.code:
-                if x.code != y.code:
-                    raise self.error(
-                        f"cannot use {op} on {x} and {y}: the currency codes differ", at
-                    )
+            if (
+                isinstance(x, Currency)
+                and isinstance(y, Currency)
+                and x.code
+                and y.code
+                and x.code != y.code
+            ):
+                raise self.error(f"cannot use {op} on {x} and {y}: the currency codes differ", at)
 
     def _logical(self, node: Logical) -> Typed:
         gets = []
@@ -382,18 +381,12 @@ class Compiler:
         if node.op == "and":
 
             def all_true(scope: RuntimeScope) -> bool:
-                for get in gets:
-                    if not get(scope):
-                        return False
-                return True
+                return all(get(scope) for get in gets)
 
             return Typed(BOOLEAN, all_true)
 
         def any_true(scope: RuntimeScope) -> bool:
-            for get in gets:
-                if get(scope):
-                    return True
-            return False
+            return any(get(scope) for get in gets)
 
         return Typed(BOOLEAN, any_true)
 
@@ -404,7 +397,7 @@ class Compiler:
 
     def _conditional(self, node: Conditional) -> Typed:
         condition_node, condition = self.operand(node.condition)
-        then_node, then = self.operand(node.then)
+        _, then = self.operand(node.then)
         otherwise_node, otherwise = self.operand(node.otherwise)
         if condition.type.kind is not Kind.BOOLEAN:
             raise self.error(

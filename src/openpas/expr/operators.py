@@ -19,8 +19,8 @@ from openpas.expr.runtime import (
     MICROSECOND,
     Failure,
     check_text_length,
-    dec,
     day,
+    dec,
     int64,
     same_code,
     whole_days,
@@ -86,7 +86,8 @@ def int_power(base: int, exponent: int) -> int:
     _exponent(exponent)
     if exponent < 0:
         raise Failure(
-            f"{base} ^ {exponent}: a negative exponent needs a decimal base, e.g. {base}.0 ^ {exponent}"
+            f"{base} ^ {exponent}: a negative exponent needs a decimal base,"
+            f" e.g. {base}.0 ^ {exponent}"
         )
     return int64(base**exponent)
 
@@ -148,7 +149,7 @@ def _shift(moment: dt.datetime, duration: dt.timedelta) -> dt.datetime:
     # Durations are elapsed time: add in UTC, then show in the original zone,
     # so that (t + d) - t = d even across a daylight saving change.
     try:
-        return day((moment.astimezone(UTC) + duration).astimezone(moment.tzinfo))
+        return day((moment.astimezone(UTC) + duration).astimezone(moment.tzinfo))  # type: ignore[no-any-return]
     except OverflowError:
         raise Failure("the date is outside 1800-01-01 .. 2200-12-31") from None
 
@@ -178,7 +179,9 @@ def _date_sub(a: dt.date, b: dt.timedelta) -> dt.date:
 
 def _time_add(a: dt.time, b: dt.timedelta) -> dt.time:
     # Times of day wrap around at midnight.
-    of_day = dt.timedelta(hours=a.hour, minutes=a.minute, seconds=a.second, microseconds=a.microsecond)
+    of_day = dt.timedelta(
+        hours=a.hour, minutes=a.minute, seconds=a.second, microseconds=a.microsecond
+    )
     micros = _micros(of_day + b) % (86_400 * 1_000_000)
     seconds, micro = divmod(micros, 1_000_000)
     return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)

@@ -9,7 +9,7 @@ exceed Python's recursion limit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from openpas.errors import ExpressionError
 from openpas.expr.limits import MAX_DEPTH
@@ -111,13 +111,15 @@ class Conditional(Node):
 
 # --------------------------------------------------------------------------- parser
 
+N = TypeVar("N", bound=Node)
+
 COMPARISONS: Final = frozenset({"=", "==", "!=", "<>", "<", "<=", ">", ">=", "in", "not in"})
 
 # Binding powers (left, right); higher binds tighter. Comparisons do not chain.
 _INFIX: Final[dict[str, tuple[int, int]]] = {
     "or": (1, 2),
     "and": (3, 4),
-    **{op: (5, 6) for op in COMPARISONS},
+    **dict.fromkeys(COMPARISONS, (5, 6)),
     "is": (5, 6),
     "+": (7, 8),
     "-": (7, 8),
@@ -175,7 +177,7 @@ class Parser:
             )
         return self.advance()
 
-    def node(self, cls: type[Node], first: Token | Node, *children: Node | None, **kw: Any) -> Any:
+    def node(self, cls: type[N], first: Token | Node, *children: Node | None, **kw: Any) -> N:
         """Build a node spanning from ``first`` to the last token read, checking its depth."""
         depth = 1 + max((c.depth for c in children if c is not None), default=0)
         if depth > MAX_DEPTH:
@@ -216,7 +218,7 @@ class Parser:
             op = token.text if token.kind in (T.OP, T.KEYWORD) else ""
             if op == "not" and self.tokens[self.pos + 1].text == "in":
                 op = "not in"
-            if op in ("(", ".", "[") and _POSTFIX_BP >= min_bp:
+            if op in ("(", ".", "[") and min_bp <= _POSTFIX_BP:
                 left = self.postfix(left)
                 continue
             bp = _INFIX.get(op)
@@ -238,7 +240,7 @@ class Parser:
                 left = self.node(IsSet, left, left, operand=left, negated=negated)
             elif op in ("and", "or"):
                 right = self.expression(bp[1])
-                parts = (*left.operands, right) if _is_chain(left, op) else (left, right)
+                parts = (*left.operands, right) if _is_chain(left, op) else (left, right)  # type: ignore[attr-defined]
                 children = max(parts, key=lambda n: n.depth)
                 left = self.node(Logical, left, children, op=op, operands=parts)
             else:

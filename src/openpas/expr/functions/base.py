@@ -235,7 +235,7 @@ def _describe(spec: str, binds: Mapping[str, Type]) -> str:
             parts.append(a(binds[alt]))
         elif alt.startswith("list<"):
             inner = alt[5:-1]
-            parts.append(f"a list of {binds[inner] if inner in binds else inner}")
+            parts.append(f"a list of {binds.get(inner, inner)}")
         else:
             parts.append(words.get(alt) or a(alt))
     return " or ".join(parts)

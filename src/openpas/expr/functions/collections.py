@@ -120,10 +120,10 @@ def sum_(result: Type, values: Items) -> Any:
         return sum(values, dt.timedelta())
     if all(type(value) is int for value in values):
         return int64(sum(values))
-    result = Decimal(0)
+    total_ = Decimal(0)
     for value in values:
-        result = CTX.add(result, value)
-    return result
+        total_ = CTX.add(total_, value)
+    return total_
 
 
 @function("Sort(values: list<O>) -> list<O>")

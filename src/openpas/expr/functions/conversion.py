@@ -59,7 +59,7 @@ def to_string(value: Any) -> str:
 
 @function("ToInteger(value: string|number) -> integer")
 def to_integer(value: Any) -> int:
-    """A whole number from text or a number; fractions are truncated: ``ToInteger("12.7")`` is 12."""
+    """A whole number from text or a number, truncating fractions: ``ToInteger("12.7")`` is 12."""
     number = _number(value) if isinstance(value, str) else dec(value)
     return int64(int(number.to_integral_value(ROUND_DOWN)))
 
@@ -82,7 +82,7 @@ def to_boolean(value: Any) -> bool:
     word = value.strip().lower()
     if word not in ("true", "false"):
         raise Failure(f"{show(value)} is neither true nor false")
-    return word == "true"
+    return bool(word == "true")
 
 
 @function("MakeCurrency(amount: number, code: string) -> currency")

@@ -16,7 +16,7 @@ from typing import Any
 from openpas.errors import LiteralError
 from openpas.expr.functions.base import Failure, function
 from openpas.expr.operators import duration_of
-from openpas.expr.runtime import CTX, MICROSECOND, dec, day, show
+from openpas.expr.runtime import CTX, MICROSECOND, day, dec, show
 from openpas.expr.scope import RuntimeScope
 from openpas.expr.values import parse_datetime, zone
 
