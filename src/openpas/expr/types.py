@@ -61,7 +61,7 @@ class Type:
             return self.name or "complex"
         if self.kind is Kind.NOTSET:
             return "NotSet"
-        return self.kind.value
+        return str(self.kind.value)
 
     @property
     def is_list(self) -> bool:
