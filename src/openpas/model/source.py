@@ -92,9 +92,15 @@ def parse(text: str, name: str | None = None) -> Source:
         column = mark.column + 1 if mark else None
         reason = exc.problem or exc.context or "not valid YAML"
         message = f"the document is not valid YAML: {reason}"
+        if "{" in text or "[" in text:
+            message += (
+                " (a value written inside {...} or [...] that contains a comma, a colon"
+                " or a brace must be quoted)"
+            )
         raise SourceError([Problem("", message, line, column, code="syntax")]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([Problem("", f"the document is not valid YAML: {exc}", code="syntax")])
+        message = f"the document is not valid YAML: {exc}"
+        raise SourceError([Problem("", message, code="syntax")]) from None
     source = Source(None, name=name)
     if node is None:
         return source
@@ -154,6 +160,7 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
             return self.mapping(node, path)
         finally:
             self.active.discard(id(node))

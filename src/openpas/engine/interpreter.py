@@ -1,0 +1,224 @@
+"""The interpreter: runs a flow's actions until it must wait or it ends.
+
+It does no I/O. Given a position, the facts of the flow and the time of the
+step, :func:`advance` runs actions and moves the position; what the outside
+world must do (open a work item, start a timer, call a service) comes back as
+effects. An action that fails puts the flow in error with the cursor still on
+it, so a manager can retry it (run it again) or skip it (take its exit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpas.engine.actions.base import (
+    Call,
+    Enter,
+    Finish,
+    Goto,
+    Next,
+    Outcome,
+    Return,
+    Suspend,
+)
+from openpas.engine.actions.loop import LoopExecutor
+from openpas.engine.actions.run_task import RunTaskExecutor
+from openpas.engine.position import Cursor, Frame, Position, Status, Wait
+from openpas.engine.program import Program
+from openpas.engine.runtime import Facts, Runtime, initial_values
+from openpas.errors import EvaluationError, FlowError
+from openpas.model.problems import display_path
+
+MAX_TASK_DEPTH = 100
+"""Run Task nesting beyond this is an error (a task calling itself without end)."""
+DEFAULT_BUDGET = 10_000
+"""Actions one call of :func:`advance` runs before it yields, so one flow cannot hog a worker."""
+
+
+@dataclass
+class Step:
+    """What one call of :func:`advance` did."""
+
+    actions: int = 0
+    effects: list[Any] = field(default_factory=list)
+
+
+def enter_state(
+    program: Program,
+    position: Position,
+    name: str,
+    inputs: dict[str, Any],
+    facts: Facts,
+    now: dt.datetime,
+) -> None:
+    """Replace the frames with a fresh frame of state ``name``."""
+    frame = Frame("state", name, {}, [Cursor(())])
+    position.frames = [frame]
+    _initialise_locals(program, position, frame, inputs, facts, now)
+
+
+def advance(
+    program: Program,
+    position: Position,
+    facts: Facts,
+    now: dt.datetime,
+    budget: int = DEFAULT_BUDGET,
+) -> Step:
+    """Run the flow until it waits, ends, fails, or has run ``budget`` actions.
+
+    The position is changed in place. A flow that is not RUNNING is left alone.
+    """
+    step = Step()
+    zone = program.definition.zone
+    while position.status is Status.RUNNING and step.actions < budget:
+        frame = position.frame
+        cursor = frame.cursor
+        block = program.block(frame.kind, frame.name, cursor.block)
+        runtime = Runtime(position.variables, frame.locals, facts, position.state, now, zone)
+        try:
+            if cursor.index >= len(block):
+                _end_of_block(program, position, frame, runtime)
+                continue
+            executor = program.executor(frame.kind, frame.name, cursor.block, cursor.index)
+            step.actions += 1
+            position.steps += 1
+            if isinstance(executor, LoopExecutor):
+                state = executor.start(runtime)
+                cursor.index += 1
+                if executor.repeat(runtime, state, first=True):
+                    body = (*cursor.block, cursor.index - 1, "do")
+                    frame.cursors.append(Cursor(body, 0, state))
+                continue
+            outcome = executor.run(runtime)
+            _apply(program, position, outcome, facts, now, step)
+        except (EvaluationError, FlowError) as exc:
+            position.status = Status.ERROR
+            position.error = f"{place(program, position)}: {exc.message}"
+    return step
+
+
+def _apply(
+    program: Program,
+    position: Position,
+    outcome: Outcome,
+    facts: Facts,
+    now: dt.datetime,
+    step: Step,
+) -> None:
+    frame = position.frame
+    cursor = frame.cursor
+    if isinstance(outcome, Next):
+        cursor.index += 1
+    elif isinstance(outcome, Enter):
+        cursor.index += 1
+        _push_block(program, frame, (*cursor.block, cursor.index - 1, outcome.block))
+    elif isinstance(outcome, Call):
+        if sum(1 for f in position.frames if f.kind == "task") >= MAX_TASK_DEPTH:
+            raise FlowError(f"tasks are nested more than {MAX_TASK_DEPTH} deep")
+        cursor.index += 1
+        callee = Frame(
+            "task", outcome.task, {}, [Cursor(())], caller=(*cursor.block, cursor.index - 1)
+        )
+        position.frames.append(callee)
+        _initialise_locals(program, position, callee, outcome.inputs, facts, now)
+    elif isinstance(outcome, Return):
+        _return(program, position, outcome.exit, facts, now)
+    elif isinstance(outcome, Goto):
+        enter_state(program, position, outcome.state, outcome.inputs, facts, now)
+    elif isinstance(outcome, Finish):
+        position.status = Status.COMPLETED
+        position.wait = None
+    elif isinstance(outcome, Suspend):
+        position.status = Status.WAITING
+        position.wait = Wait(outcome.kind, outcome.key, dict(outcome.detail))
+        step.effects.extend(outcome.effects)
+    else:  # pragma: no cover - every outcome is handled above
+        raise FlowError(f"unknown outcome {outcome!r}")
+
+
+def resume(program: Program, position: Position, exit_name: str) -> None:
+    """Continue a waiting (or failed) flow on ``exit_name`` of the action it is at."""
+    frame = position.frame
+    cursor = frame.cursor
+    cursor.index += 1
+    position.wait = None
+    position.error = None
+    position.status = Status.RUNNING
+    _push_block(program, frame, (*cursor.block, cursor.index - 1, exit_name))
+
+
+def _push_block(program: Program, frame: Frame, path: tuple[str | int, ...]) -> None:
+    if program.block(frame.kind, frame.name, path):
+        frame.cursors.append(Cursor(path))
+
+
+def _end_of_block(program: Program, position: Position, frame: Frame, runtime: Runtime) -> None:
+    cursor = frame.cursor
+    if cursor.loop is not None:
+        loop_path = cursor.block[:-2]
+        index = cursor.block[-2]
+        assert isinstance(index, int)
+        executor = program.executor(frame.kind, frame.name, loop_path, index)
+        assert isinstance(executor, LoopExecutor)
+        if executor.repeat(runtime, cursor.loop):
+            cursor.index = 0
+            return
+    if len(frame.cursors) > 1:
+        frame.cursors.pop()
+        return
+    # Validation makes every path end explicitly; reaching here means a bug, not bad input.
+    raise FlowError(f"the {frame.kind} {frame.name!r} ran out of actions")
+
+
+def _return(
+    program: Program, position: Position, exit_name: str, facts: Facts, now: dt.datetime
+) -> None:
+    callee = position.frames.pop()
+    caller = position.frame
+    assert callee.caller is not None
+    call_block, call_index = callee.caller[:-1], callee.caller[-1]
+    assert isinstance(call_index, int)
+    executor = program.executor(caller.kind, caller.name, call_block, call_index)
+    assert isinstance(executor, RunTaskExecutor)
+    zone = program.definition.zone
+    runtime = Runtime(position.variables, caller.locals, facts, position.state, now, zone)
+    executor.returned(callee.locals, runtime)
+    _push_block(program, caller, (*callee.caller, exit_name))
+
+
+def _initialise_locals(
+    program: Program,
+    position: Position,
+    frame: Frame,
+    inputs: dict[str, Any],
+    facts: Facts,
+    now: dt.datetime,
+) -> None:
+    definition = program.definition
+    declared = definition.locals_of(frame.kind, frame.name)
+    frame.locals = initial_values(declared, definition.zone, inputs)
+    compiler = program.compiler(frame.kind, frame.name)
+    runtime = Runtime(position.variables, frame.locals, facts, frame.name, now, definition.zone)
+    for name, variable in declared.items():
+        raw = variable.decl.initial
+        if name not in inputs and isinstance(raw, str) and raw.startswith("="):
+            frame.locals[name] = compiler.expression(raw, variable.type)(runtime)
+
+
+def place(program: Program, position: Position) -> str:
+    """Where the flow is, for people: ``state 'Review', actions[2].yes[0]``."""
+    if not position.frames:
+        return "the flow"
+    frame = position.frame
+    cursor = frame.cursor
+    segments: list[str | int] = [frame.kind + "s", frame.name, "actions"]
+    block_path = cursor.block
+    for offset in range(0, len(block_path), 2):
+        index, name = block_path[offset], block_path[offset + 1]
+        assert isinstance(index, int) and isinstance(name, str)
+        node = program.block(frame.kind, frame.name, block_path[:offset])[index]
+        segments += [index, node.kind, *node.spec.block_path(name)]
+    segments.append(cursor.index)
+    return f"{frame.kind} {frame.name!r}, {display_path(tuple(segments[2:]))}"
