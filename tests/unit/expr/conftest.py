@@ -51,6 +51,9 @@ PROCESS_VARS: dict[str, Type] = {
     "Owner": USER,
     "Missing": INTEGER,
     "Status": STRING,
+    "Flag": BOOLEAN,
+    "Other": MAILBOX,
+    "Amt": CURRENCY,
 }
 LOCAL_VARS: dict[str, Type] = {"Count": INTEGER, "Status": STRING}
 FLOW_VARS: dict[str, Type] = {"Id": STRING}
@@ -144,3 +147,15 @@ def compile_(source: str, expected: Type | None = None) -> Compiled:
 def ev(source: str, **values: Any) -> Any:
     """Compile and evaluate ``source`` with the default values, some overridden."""
     return compile_(source).evaluate(FakeRuntimeScope(**values))
+
+
+@pytest.fixture(name="ev")
+def ev_fixture() -> Any:
+    """``ev(source, **values)``: compile and evaluate with the default values."""
+    return ev
+
+
+@pytest.fixture(name="compile_")
+def compile_fixture() -> Any:
+    """``compile_(source, expected=None)``: compile against the fake static scope."""
+    return compile_
