@@ -133,6 +133,9 @@ class Function:
                 return form.bind(args)
             except SignatureError as exc:
                 errors.append(exc)
+        fitting = [e for e in errors if e.index is not None]  # the forms with the right arity
+        if len(fitting) == 1:
+            errors = fitting
         if len(errors) == 1:
             raise SignatureError(f"{self.name} {errors[0].message}", errors[0].index)
         shown = ", ".join(a(t) for t in args) or "no arguments"
