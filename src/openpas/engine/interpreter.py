@@ -43,6 +43,8 @@ class Step:
 
     actions: int = 0
     effects: list[Any] = field(default_factory=list)
+    trace: list[tuple[str, str, str]] = field(default_factory=list)
+    """(place, action kind, outcome) of every action run, for the flow's history."""
 
 
 def enter_state(
@@ -76,7 +78,9 @@ def advance(
         frame = position.frame
         cursor = frame.cursor
         block = program.block(frame.kind, frame.name, cursor.block)
-        runtime = Runtime(position.variables, frame.locals, facts, position.state, now, zone)
+        runtime = Runtime(
+            position.variables, frame.locals, facts, position.state, now, zone, position.steps
+        )
         try:
             if cursor.index >= len(block):
                 _end_of_block(program, position, frame, runtime)
@@ -84,7 +88,9 @@ def advance(
             executor = program.executor(frame.kind, frame.name, cursor.block, cursor.index)
             step.actions += 1
             position.steps += 1
+            where = place(program, position)
             if isinstance(executor, LoopExecutor):
+                step.trace.append((where, executor.kind, ""))
                 state = executor.start(runtime)
                 cursor.index += 1
                 if executor.repeat(runtime, state, first=True):
@@ -92,11 +98,28 @@ def advance(
                     frame.cursors.append(Cursor(body, 0, state))
                 continue
             outcome = executor.run(runtime)
+            step.trace.append((where, executor.kind, _label(outcome)))
             _apply(program, position, outcome, facts, now, step)
         except (EvaluationError, FlowError) as exc:
             position.status = Status.ERROR
             position.error = f"{place(program, position)}: {exc.message}"
     return step
+
+
+def _label(outcome: Outcome) -> str:
+    if isinstance(outcome, Enter):
+        return outcome.block
+    if isinstance(outcome, Call):
+        return outcome.task
+    if isinstance(outcome, Return):
+        return outcome.exit
+    if isinstance(outcome, Goto):
+        return outcome.state
+    if isinstance(outcome, Suspend):
+        return f"waits for {outcome.kind}"
+    if isinstance(outcome, Finish):
+        return "completed"
+    return ""
 
 
 def _apply(
@@ -111,6 +134,7 @@ def _apply(
     cursor = frame.cursor
     if isinstance(outcome, Next):
         cursor.index += 1
+        step.effects.extend(outcome.effects)
     elif isinstance(outcome, Enter):
         cursor.index += 1
         _push_block(program, frame, (*cursor.block, cursor.index - 1, outcome.block))
@@ -136,6 +160,70 @@ def _apply(
         step.effects.extend(outcome.effects)
     else:  # pragma: no cover - every outcome is handled above
         raise FlowError(f"unknown outcome {outcome!r}")
+
+
+def deliver(
+    program: Program,
+    position: Position,
+    facts: Facts,
+    now: dt.datetime,
+    key: str,
+    event: dict[str, Any],
+) -> bool:
+    """What a waiting flow waited for happened: take the action's exit for it.
+
+    ``event`` carries ``exit`` and, for calls and subprocesses, ``outputs``.
+    Returns False (and changes nothing) when the flow does not wait on ``key``:
+    a late timer or a duplicate reply is ignored, never applied twice.
+    """
+    if position.wait is None or position.wait.key != key:
+        return False
+    frame = position.frame
+    cursor = frame.cursor
+    executor = program.executor(frame.kind, frame.name, cursor.block, cursor.index)
+    zone = program.definition.zone
+    runtime = Runtime(
+        position.variables, frame.locals, facts, position.state, now, zone, position.steps
+    )
+    try:
+        exit_name = executor.complete(runtime, event)
+    except (EvaluationError, FlowError) as exc:
+        position.status = Status.ERROR
+        position.error = f"{place(program, position)}: {exc.message}"
+        return True
+    resume(program, position, exit_name)
+    return True
+
+
+def retry(position: Position) -> None:
+    """Run the action the flow stopped at again (after an error or a restore in error)."""
+    position.status = Status.RUNNING
+    position.error = None
+    position.wait = None
+
+
+def skip(program: Program, position: Position, exit_name: str | None = None) -> str:
+    """Continue after the action the flow stopped at, as if it had ended on ``exit_name``.
+
+    Without an exit name, the action's first exit is taken (``success`` for
+    handlers, ``yes`` for a decision); returns the exit taken.
+    """
+    frame = position.frame
+    cursor = frame.cursor
+    block = program.block(frame.kind, frame.name, cursor.block)
+    exits = list(block[cursor.index].spec.exits(None)) if cursor.index < len(block) else []
+    chosen = exit_name if exit_name is not None else (exits[0] if exits else "done")
+    if exit_name is not None and exits and exit_name not in exits:
+        raise FlowError(f"the action has no exit {exit_name!r}; its exits: {', '.join(exits)}")
+    resume(program, position, chosen)
+    return chosen
+
+
+def cancel(position: Position, reason: str) -> None:
+    """Stop the flow for good."""
+    position.status = Status.CANCELLED
+    position.wait = None
+    position.error = reason
 
 
 def resume(program: Program, position: Position, exit_name: str) -> None:

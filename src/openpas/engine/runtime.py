@@ -55,7 +55,9 @@ class Runtime:
         state: str | None,
         now: dt.datetime,
         zone: dt.tzinfo,
+        step: int = 0,
     ) -> None:
+        self.step = step
         self.variables = variables
         self.local = local
         self.facts = facts
@@ -77,6 +79,10 @@ class Runtime:
 
     def zone(self) -> dt.tzinfo:
         return self._zone
+
+    def wait_key(self, kind: str) -> str:
+        """A key for what the flow now waits on, unique within the flow."""
+        return f"{kind}-{self.step}"
 
     def table(self, scope: str) -> dict[str, Any]:
         return self.local if scope == LOCAL else self.variables

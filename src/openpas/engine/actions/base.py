@@ -24,7 +24,9 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Next(Outcome):
-    """Continue with the next action of the block."""
+    """Continue with the next action of the block (after asking for ``effects``)."""
+
+    effects: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,10 @@ class Executor:
 
     def run(self, runtime: Runtime) -> Outcome:
         raise NotImplementedError
+
+    def complete(self, runtime: Runtime, event: dict[str, Any]) -> str:
+        """The exit to take when what the action waited for happened (``event``)."""
+        return str(event.get("exit", "done"))
 
 
 _EXECUTORS: dict[str, type[Executor]] = {}
