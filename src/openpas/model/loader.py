@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from openpas.errors import DefinitionError, Problem
 from openpas.model.definition import Definition
-from openpas.model.problems import describe, from_validation_error
+from openpas.model.problems import describe, display_path, from_validation_error
 from openpas.model.process import ProcessSpec
 from openpas.model.source import SourceError, parse
 from openpas.model.validator import Validator
@@ -29,7 +29,7 @@ def load_text(text: str, name: str | None = None) -> Definition:
         DefinitionError: with every problem found.
     """
     try:
-        source = parse(text, name)
+        source = parse(text, name, display_path)
     except SourceError as exc:
         raise DefinitionError(exc.problems, name) from None
     if not isinstance(source.data, dict):
