@@ -1,0 +1,1 @@
+"""The ``openpas`` command line: thin adapters over the model and the engine."""
