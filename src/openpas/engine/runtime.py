@@ -101,7 +101,23 @@ class Setter:
         prefix = "Local" if self.scope == LOCAL else "Process"
         return ".".join((f"{prefix}.{self.variable.name}", *self.fields))
 
+    @property
+    def type(self) -> Type:
+        current = self.variable.type
+        for name in self.fields:
+            found = current.field(name)
+            assert found is not None  # checked when the definition was validated
+            current = found
+        return current
+
     def set(self, runtime: Runtime, value: Any) -> None:
+        target = self.type
+        # Values checked by the expression language always conform; values from outside
+        # (handlers, subprocesses) are checked here, before they are stored.
+        if not values.conforms(values.coerce(value, target), target):
+            # The value itself stays out of the message: errors reach logs and monitors.
+            given = type(value).__name__
+            raise FlowError(f"{self.label} is a {target}; the value given is a {given}")
         table = runtime.table(self.scope)
         if not self.fields:
             table[self.variable.name] = checked(self.variable, value, self.label)

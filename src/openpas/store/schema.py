@@ -91,6 +91,7 @@ flows = Table(
     Column("wait_key", String(100)),
     Column("error", Text),
     Column("parent_id", Id, ForeignKey("flowexec_flows.id")),
+    Column("parent_key", String(100)),
     Column("depth", Integer, nullable=False, default=0),
     Column("revision", Integer, nullable=False),
     Column("created_at", Stamp, nullable=False),

@@ -1,0 +1,1 @@
+"""Sample handlers used by the example processes."""

@@ -1,0 +1,1 @@
+"""Services: the operations people and programs ask of openpas, each one transaction."""

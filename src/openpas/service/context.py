@@ -1,0 +1,54 @@
+"""What every service needs: the database, this node's storage id, settings, handlers, a clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine
+
+from openpas.config import Settings
+from openpas.engine.program import Program
+from openpas.model import load_text
+from openpas.service.handlers import Handlers
+from openpas.store import definitions
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Context:
+    """Shared by the services of one server process."""
+
+    db: Engine
+    storage_id: str
+    settings: Settings = field(default_factory=Settings)
+    handlers: Handlers = field(default_factory=Handlers)
+    clock: Clock = system_clock
+    restored: threading.Event = field(default_factory=threading.Event)
+    _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def program(self, conn: Connection, version_id: int) -> Program:
+        """The compiled program of a published version (versions never change, so cache them)."""
+        with self._lock:
+            found = self._programs.get(version_id)
+            if found is not None:
+                self._programs.move_to_end(version_id)
+                return found
+        record = definitions.version(conn, version_id)
+        if record is None:
+            raise LookupError(f"process version {version_id} does not exist")
+        program = Program(load_text(record.text, f"{record.name} v{record.version}"))
+        with self._lock:
+            self._programs[version_id] = program
+            while len(self._programs) > 256:
+                self._programs.popitem(last=False)
+        return program
