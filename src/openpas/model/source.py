@@ -270,6 +270,7 @@ class _Builder:
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        merged_keys: set[str] = set()  # an explicit key overrides a merged one, in any order
         for key_node, value_node in node.value:
             mark = key_node.start_mark
             if key_node.tag == "tag:yaml.org,2002:merge":
@@ -288,7 +289,9 @@ class _Builder:
                 for item in items:
                     if isinstance(item, dict):
                         for key, value in item.items():
-                            result.setdefault(key, value)
+                            if key not in result:
+                                result[key] = value
+                                merged_keys.add(key)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(
@@ -304,7 +307,7 @@ class _Builder:
             # Keys are names, read as written: '1:', 'true:' and 'null:' are the texts
             # '1', 'true' and 'null', exactly as JSON keys are always text.
             key = key_node.value
-            if key in result:
+            if key in result and key not in merged_keys:
                 self.problems.append(
                     Problem(
                         self.display(path),
@@ -315,6 +318,7 @@ class _Builder:
                     )
                 )
                 continue
+            merged_keys.discard(key)
             key_path = (*path, key)
             result[key] = self.build(value_node, key_path)
             self.source.positions[key_path] = (mark.line + 1, mark.column + 1)
