@@ -11,13 +11,22 @@ import sys
 
 import typer
 
-from openpas.cli import diagram_command, run_command, schema_command, validate_command
+from openpas.cli import (
+    diagram_command,
+    run_command,
+    schema_command,
+    server_commands,
+    validate_command,
+)
 from openpas.cli.output import fail
 from openpas.errors import OpenpasError
 
 app = typer.Typer(
     name="openpas",
-    help="openpas, an open Process Automation Server: validate, run and draw process documents.",
+    help=(
+        "openpas, an open Process Automation Server: validate, run and draw process "
+        "documents, publish them, run the engine, and look after flows."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -27,6 +36,7 @@ app.command("validate")(validate_command.validate)
 app.command("run")(run_command.run)
 app.command("diagram")(diagram_command.diagram)
 app.command("schema")(schema_command.schema)
+server_commands.register(app)
 
 
 def main() -> None:

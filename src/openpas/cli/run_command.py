@@ -12,11 +12,12 @@ from rich.table import Table
 from openpas.cli.loading import load_or_exit
 from openpas.cli.output import FAILED, USAGE, fail, print_json
 from openpas.engine.launch import parse_inputs
-from openpas.engine.memory import describe_wait, run_in_memory
+from openpas.engine.memory import describe_wait
 from openpas.engine.position import Position, Status
 from openpas.errors import InputError
 from openpas.expr.values import format_value, to_plain
 from openpas.model import Definition
+from openpas.service.simulate import simulate
 
 MASK = "••••••"
 """What is shown instead of a value guarded by a security specification."""
@@ -67,12 +68,28 @@ def run(
             help="Show values guarded by a security specification (masked by default).",
         ),
     ] = False,
+    others: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--with",
+            metavar="FILE",
+            help="Another process document its Run Process actions start (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Run a flow in memory; exit 0 when it completed, 1 when it failed or waits."""
+    """Run a flow start to end; exit 0 when it completed, 1 when it failed or waits.
+
+    The flow runs on the real engine over a throw-away database: waits take no
+    time (the clock jumps), handlers are called, subprocesses run. Only work
+    for people cannot be simulated.
+    """
     definition = load_or_exit(file)
+    texts = [(str(other), load_or_exit(other).text) for other in others or []]
+    texts.append((str(file), definition.text))
     try:
         inputs = parse_inputs(definition, _assignments(sets or []))
-        position = run_in_memory(definition, inputs)
+        position = simulate(texts, definition.name, inputs).position
     except InputError as exc:
         fail(f"the launch inputs are not valid: {exc.message}", USAGE)
     completed = position.status is Status.COMPLETED
