@@ -34,8 +34,10 @@ class Scoped(Spec):
             access = Access.INPUT_OUTPUT if name in self.outputs else Access.INPUT
             yield "inputs", name, decl.model_copy(update={"access": access})
         for name, decl in self.outputs.items():
-            if name not in self.inputs:
-                yield "outputs", name, decl.model_copy(update={"access": Access.OUTPUT})
+            # A name in both is one input-output variable; both declarations are
+            # yielded so that the validator can check they agree.
+            access = Access.INPUT_OUTPUT if name in self.inputs else Access.OUTPUT
+            yield "outputs", name, decl.model_copy(update={"access": access})
 
 
 class StateSpec(Scoped):
