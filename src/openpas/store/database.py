@@ -71,8 +71,18 @@ def open_database(url: str | None, *, default_used: bool = False) -> Engine:
                 41045, f"synchronous={synchronous.lower()} is not full, normal or extra"
             )
         parsed = parsed.set(query=query)
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        # A "file:" URI (uri=true) names no folder of its own; anything else is a path.
+        is_uri = str(query.get("uri", "")).lower() in ("true", "1")
+        if parsed.database and parsed.database != ":memory:" and not is_uri:
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(
+                    41045,
+                    f"openpas cannot create the folder {str(folder)!r} for the SQLite "
+                    f"database: {exc.strerror or exc}",
+                ) from None
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
         options["pool_pre_ping"] = True
