@@ -126,7 +126,7 @@ def test_run_the_car_loan_to_completion() -> None:
         "--set",
         "LastName=Lee",
         "--set",
-        "SSN=123-45-6789",
+        "SSN=100-00-0006",
         "--set",
         "LoanAmount=25000 USD",
         "--set",
@@ -135,8 +135,8 @@ def test_run_the_car_loan_to_completion() -> None:
     assert result.returncode == 0, result.stderr
     assert "Car Loan: completed in state Notify" in result.stdout
     assert "Approved" in result.stdout
-    assert "680" in result.stdout
-    assert "123-45-6789" not in result.stdout  # SSN has a security specification
+    assert "707" in result.stdout  # the sample credit bureau's score for this SSN
+    assert "100-00-0006" not in result.stdout  # SSN has a security specification
     assert "••••••" in result.stdout
 
 
@@ -148,7 +148,7 @@ def test_run_json_masks_secured_values_unless_asked() -> None:
     assert document["state"] == "Notify"
     assert document["error"] is None
     assert document["variables"]["SSN"] == "••••••"
-    assert document["variables"]["CreditScore"] == 680
+    assert document["variables"]["CreditScore"] == 646  # from the sample credit bureau
     assert document["variables"]["LoanAmount"] == {"amount": "25000", "code": "USD"}
     shown = openpas("run", CAR_LOAN, "--json", "--show-secured", "--set", "SSN=123-45-6789")
     assert json.loads(shown.stdout)["variables"]["SSN"] == "123-45-6789"

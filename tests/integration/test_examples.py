@@ -9,17 +9,20 @@ from typing import Any
 import pytest
 
 from openpas.engine.launch import parse_inputs
-from openpas.engine.memory import run_in_memory
 from openpas.engine.position import Position, Status
 from openpas.expr.values import NOT_SET, Currency
 from openpas.model import load_file
+from openpas.service.handlers import Handlers
+from openpas.service.simulate import simulate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-def run(name: str, **sets: str) -> Position:
+def run(name: str, handlers: Handlers | None = None, **sets: str) -> Position:
+    """Run a sample on the real engine, with the sample handlers unless others are given."""
     definition = load_file(EXAMPLES / name)
-    return run_in_memory(definition, parse_inputs(definition, sets))
+    inputs = parse_inputs(definition, sets)
+    return simulate([(name, definition.text)], definition.name, inputs, handlers=handlers).position
 
 
 def usd(amount: str) -> Currency:
@@ -45,13 +48,13 @@ def test_car_loan_with_a_good_credit_score_is_approved() -> None:
         "car_loan.yaml",
         FirstName="Ann",
         LastName="Lee",
-        SSN="123-45-6789",
+        SSN="100-00-0006",
         LoanAmount="25000 USD",
         AnnualIncome="85000 USD",
     )
     assert position.status is Status.COMPLETED, position.error
     variables = position.variables
-    assert variables["CreditScore"] == 680  # 500 + 4 * (1 + 2 + ... + 9)
+    assert variables["CreditScore"] == 707  # the sample credit bureau's score
     assert variables["Status"] == "Approved"
     assert variables["LoanApproved"] is True
     assert variables["FullName"] == "Ann Lee"
@@ -78,7 +81,7 @@ def test_car_loan_without_ssn_takes_the_unavailable_exit_and_review_approves() -
     assert variables["Status"] == "Approved"
     assert variables["Loan_Auto_Check_Output"] == "low payment share"
     assert variables["Notes"][:2] == (
-        "No credit score, the SSN is not set",
+        "No credit score: the SSN is missing or unknown to the bureau",
         "Review: credit score unavailable",
     )
 
@@ -87,17 +90,49 @@ def test_car_loan_with_a_low_score_and_a_heavy_payment_is_denied() -> None:
     position = run(
         "car_loan.yaml",
         LastName="Poe",
-        SSN="100-00-0000",  # digit sum 1: score 504
+        SSN="100-00-0000",  # the sample bureau scores it 383
         LoanAmount="60000 USD",
         AnnualIncome="30000 USD",
     )
     assert position.status is Status.COMPLETED, position.error
     variables = position.variables
-    assert variables["CreditScore"] == 504
+    assert variables["CreditScore"] == 383
     assert variables["Status"] == "Denied"
     assert variables["LoanApproved"] is False
     assert variables["LoanDenyReason"] == "the payment would take 40.0% of the income"
     assert variables["FullName"] == "Poe"
+
+
+def test_car_loan_falls_back_to_the_stand_in_score_when_the_bureau_fails() -> None:
+    def broken_bureau(**_: object) -> None:
+        raise ConnectionError("the bureau is down")
+
+    handlers = Handlers()
+    handlers.register("credit_bureau.score", broken_bureau)
+    position = run(
+        "car_loan.yaml",
+        handlers,
+        LastName="Lee",
+        SSN="123-45-6789",
+        LoanAmount="25000 USD",
+        AnnualIncome="85000 USD",
+    )
+    assert position.status is Status.COMPLETED, position.error
+    assert position.variables["CreditScore"] == 680  # 500 + 4 * (1 + 2 + ... + 9)
+    assert position.variables["Status"] == "Approved"
+
+
+def test_car_loan_with_an_ssn_the_bureau_does_not_know_goes_to_review() -> None:
+    position = run(
+        "car_loan.yaml",
+        LastName="Lee",
+        SSN="000-12-3456",
+        LoanAmount="25000 USD",
+        AnnualIncome="85000 USD",
+    )
+    assert position.status is Status.COMPLETED, position.error
+    assert position.variables["CreditScore"] is NOT_SET
+    assert "Review: credit score unavailable" in position.variables["Notes"]
 
 
 def test_car_loan_runs_with_no_inputs_at_all() -> None:
