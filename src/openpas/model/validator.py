@@ -301,17 +301,18 @@ class Validator:
     def check_block(self, block: Block, path: Path, where: Where, scope: NameScope) -> bool:
         """Check a block; whether every path through it leaves its state or task."""
         ends = False
+        reported = False
         for index, node in enumerate(block):
             node_path: Path = (*path, index, node.kind)
-            if ends:
+            if ends and not reported:
                 self.report(
                     (*path, index),
                     "this action can never run: the action before it always leaves",
                     "unreachable-action",
                 )
-                ends = False  # report only the first of a run
-                break
-            ends = self.check_action(node.spec, node_path, where, scope)
+                reported = True  # report only the first of a run
+            # Unreachable actions are still checked, so that every problem shows at once.
+            ends = self.check_action(node.spec, node_path, where, scope) or ends
         return ends
 
     def check_action(self, spec: ActionSpec, path: Path, where: Where, scope: NameScope) -> bool:

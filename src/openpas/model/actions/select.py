@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from openpas.errors import LiteralError
+from openpas.expr import values
 from openpas.expr.types import Kind
 from openpas.model.actions.base import ActionSpec, CheckContext, Path, action
 from openpas.model.spec import Raw
@@ -57,9 +59,18 @@ class Select(ActionSpec):
             return
         if not self.cases:
             ctx.problem(("cases",), "select needs at least one case", "missing")
-        seen: dict[str, object] = {}
+        seen: dict[object, object] = {}
         for key in self.cases:
             ctx.value(key, ("cases", key), on_type)
-            if str(key) in seen:
-                ctx.problem(("cases", key), f"the case {key!r} is written twice", "duplicate")
-            seen[str(key)] = key
+            # Compare by value, so that 1 and 01, or 1.0 and 1.00, are the same case.
+            try:
+                value: object = values.parse_literal(key, on_type, values.UTC)
+            except LiteralError:
+                value = str(key)
+            if value in seen:
+                ctx.problem(
+                    ("cases", key),
+                    f"the case {key} is the same value as the case {seen[value]}",
+                    "duplicate",
+                )
+            seen.setdefault(value, key)
