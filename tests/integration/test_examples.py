@@ -81,7 +81,7 @@ def test_car_loan_without_ssn_takes_the_unavailable_exit_and_review_approves() -
     assert variables["Status"] == "Approved"
     assert variables["Loan_Auto_Check_Output"] == "low payment share"
     assert variables["Notes"][:2] == (
-        "No credit score: the SSN is missing or unknown to the bureau",
+        "No credit score - the SSN is missing or unknown to the bureau",
         "Review: credit score unavailable",
     )
 
