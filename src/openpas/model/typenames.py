@@ -56,7 +56,9 @@ class TypeTable:
             return native, None
         if name in self.decls:
             resolved = self.custom(name)
-            return (resolved, None) if resolved else (None, f"the type {name!r} is not valid")
+            if resolved is None:
+                return None, f"the type {name!r} has problems of its own (under types.{name})"
+            return resolved, None
         known = [*t.BUILTIN_TYPES, *self.decls]
         return None, f"unknown type {name!r}{suggest(name, known)}"
 
@@ -97,6 +99,8 @@ class TypeTable:
                 build_rules(base, self.chains[name], tz=self.zone)
             except RuleError as exc:
                 self.report((name, exc.key), exc.message, "constraint")
+                # Reported once here, not again at every variable of this type.
+                self.chains[name] = list(self.chains.get(str(decl.base), []))
             return base
         fields: list[tuple[str, Type]] = []
         rules: dict[str, Rules] = {}

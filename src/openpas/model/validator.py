@@ -180,6 +180,8 @@ class Validator:
                 rules = self.types.rules_for(type_, decl.type, [decl], decl.required)
             except RuleError as exc:
                 self.report((*var_path, exc.key), exc.message, "constraint")
+                # Still declared, without its rules: its uses are not "unknown variables".
+                table.setdefault(name, Variable(name, type_, decl, Rules(type_)))
                 continue
             if decl.security is not None and not decl.security.strip():
                 self.report((*var_path, "security"), "the security specification name is empty")
