@@ -27,7 +27,7 @@ from openpas.engine.actions.loop import LoopExecutor
 from openpas.engine.actions.run_task import RunTaskExecutor
 from openpas.engine.position import Cursor, Frame, Position, Status, Wait
 from openpas.engine.program import Program
-from openpas.engine.runtime import Facts, Runtime, initial_values
+from openpas.engine.runtime import Facts, Runtime, checked, initial_values
 from openpas.errors import EvaluationError, FlowError
 from openpas.model.problems import display_path
 
@@ -55,10 +55,12 @@ def enter_state(
     facts: Facts,
     now: dt.datetime,
 ) -> None:
-    """Replace the frames with a fresh frame of state ``name``."""
-    frame = Frame("state", name, {}, [Cursor(())])
-    position.frames = [frame]
-    _initialise_locals(program, position, frame, inputs, facts, now)
+    """Replace the frames with a fresh frame of state ``name``.
+
+    The position is changed only once the state's variables are all set, so an
+    input that breaks a rule leaves the flow where it was.
+    """
+    position.frames = [_new_frame(program, position, "state", name, inputs, facts, now)]
 
 
 def advance(
@@ -92,8 +94,11 @@ def advance(
             if isinstance(executor, LoopExecutor):
                 step.trace.append((where, executor.kind, ""))
                 state = executor.start(runtime)
+                # The cursor moves only once the first pass is prepared: if preparing it
+                # fails, the flow stops on the loop and a retry starts the loop again.
+                first = executor.repeat(runtime, state, first=True)
                 cursor.index += 1
-                if executor.repeat(runtime, state, first=True):
+                if first:
                     body = (*cursor.block, cursor.index - 1, "do")
                     frame.cursors.append(Cursor(body, 0, state))
                 continue
@@ -141,12 +146,10 @@ def _apply(
     elif isinstance(outcome, Call):
         if sum(1 for f in position.frames if f.kind == "task") >= MAX_TASK_DEPTH:
             raise FlowError(f"tasks are nested more than {MAX_TASK_DEPTH} deep")
+        callee = _new_frame(program, position, "task", outcome.task, outcome.inputs, facts, now)
+        callee.caller = (*cursor.block, cursor.index)
         cursor.index += 1
-        callee = Frame(
-            "task", outcome.task, {}, [Cursor(())], caller=(*cursor.block, cursor.index - 1)
-        )
         position.frames.append(callee)
-        _initialise_locals(program, position, callee, outcome.inputs, facts, now)
     elif isinstance(outcome, Return):
         _return(program, position, outcome.exit, facts, now)
     elif isinstance(outcome, Goto):
@@ -213,8 +216,18 @@ def skip(program: Program, position: Position, exit_name: str | None = None) -> 
     block = program.block(frame.kind, frame.name, cursor.block)
     exits = list(block[cursor.index].spec.exits(None)) if cursor.index < len(block) else []
     chosen = exit_name if exit_name is not None else (exits[0] if exits else "done")
-    if exit_name is not None and exits and exit_name not in exits:
-        raise FlowError(f"the action has no exit {exit_name!r}; its exits: {', '.join(exits)}")
+    if exit_name is not None and exit_name not in exits:
+        listed = f"its exits: {', '.join(exits)}" if exits else "it has no named exits"
+        raise FlowError(f"the action has no exit {exit_name!r}; {listed}")
+    if cursor.index >= len(block):
+        # Stopped between two passes of a loop (its condition or next item failed):
+        # skipping the loop leaves it.
+        if cursor.loop is not None:
+            frame.cursors.pop()
+        position.wait = None
+        position.error = None
+        position.status = Status.RUNNING
+        return chosen
     resume(program, position, chosen)
     return chosen
 
@@ -263,8 +276,10 @@ def _end_of_block(program: Program, position: Position, frame: Frame, runtime: R
 def _return(
     program: Program, position: Position, exit_name: str, facts: Facts, now: dt.datetime
 ) -> None:
-    callee = position.frames.pop()
-    caller = position.frame
+    # The outputs are copied before the task's frame goes: if one breaks a rule of the
+    # caller's variable, the flow stops on the End Task, where a retry returns again.
+    callee = position.frames[-1]
+    caller = position.frames[-2]
     assert callee.caller is not None
     call_block, call_index = callee.caller[:-1], callee.caller[-1]
     assert isinstance(call_index, int)
@@ -273,26 +288,37 @@ def _return(
     zone = program.definition.zone
     runtime = Runtime(position.variables, caller.locals, facts, position.state, now, zone)
     executor.returned(callee.locals, runtime)
+    position.frames.pop()
     _push_block(program, caller, (*callee.caller, exit_name))
 
 
-def _initialise_locals(
+def _new_frame(
     program: Program,
     position: Position,
-    frame: Frame,
+    kind: str,
+    name: str,
     inputs: dict[str, Any],
     facts: Facts,
     now: dt.datetime,
-) -> None:
+) -> Frame:
+    """A frame of a state or task with its variables set: inputs checked, initial values."""
     definition = program.definition
-    declared = definition.locals_of(frame.kind, frame.name)
-    frame.locals = initial_values(declared, definition.zone, inputs)
-    compiler = program.compiler(frame.kind, frame.name)
-    runtime = Runtime(position.variables, frame.locals, facts, frame.name, now, definition.zone)
-    for name, variable in declared.items():
+    declared = definition.locals_of(kind, name)
+    checked_inputs = {
+        input_name: checked(declared[input_name], value, f"{kind} {name!r} input {input_name}")
+        for input_name, value in inputs.items()
+    }
+    local = initial_values(declared, definition.zone, checked_inputs)
+    compiler = program.compiler(kind, name)
+    state = name if kind == "state" else position.state
+    runtime = Runtime(position.variables, local, facts, state, now, definition.zone)
+    for var_name, variable in declared.items():
         raw = variable.decl.initial
-        if name not in inputs and isinstance(raw, str) and raw.startswith("="):
-            frame.locals[name] = compiler.expression(raw, variable.type)(runtime)
+        if var_name not in inputs and isinstance(raw, str) and raw.startswith("="):
+            local[var_name] = checked(
+                variable, compiler.expression(raw, variable.type)(runtime), f"Local.{var_name}"
+            )
+    return Frame(kind, name, local, [Cursor(())])
 
 
 def place(program: Program, position: Position) -> str:
@@ -302,11 +328,16 @@ def place(program: Program, position: Position) -> str:
     frame = position.frame
     cursor = frame.cursor
     segments: list[str | int] = [frame.kind + "s", frame.name, "actions"]
-    block_path = cursor.block
+    block_path, at = cursor.block, cursor.index
+    if cursor.loop is not None and at >= len(program.block(frame.kind, frame.name, block_path)):
+        # Between two passes the loop itself runs (its condition, its next item).
+        block_path, loop_index = block_path[:-2], block_path[-2]
+        assert isinstance(loop_index, int)
+        at = loop_index
     for offset in range(0, len(block_path), 2):
         index, name = block_path[offset], block_path[offset + 1]
         assert isinstance(index, int) and isinstance(name, str)
         node = program.block(frame.kind, frame.name, block_path[:offset])[index]
         segments += [index, node.kind, *node.spec.block_path(name)]
-    segments.append(cursor.index)
+    segments.append(at)
     return f"{frame.kind} {frame.name!r}, {display_path(tuple(segments[2:]))}"

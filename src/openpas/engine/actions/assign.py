@@ -20,6 +20,17 @@ class AssignExecutor(Executor):
 
     def run(self, runtime: Runtime) -> Outcome:
         # Later assignments see earlier ones, as the designer wrote them top to bottom.
-        for setter, evaluate in self.steps:
-            setter.set(runtime, evaluate(runtime))
+        # All or nothing: when one fails, the earlier ones are undone, so that a retry
+        # after the flow's error does not apply them twice (Count: =Count + 1).
+        saved = (dict(runtime.variables), dict(runtime.local)) if len(self.steps) > 1 else None
+        try:
+            for setter, evaluate in self.steps:
+                setter.set(runtime, evaluate(runtime))
+        except Exception:
+            if saved is not None:
+                runtime.variables.clear()
+                runtime.variables.update(saved[0])
+                runtime.local.clear()
+                runtime.local.update(saved[1])
+            raise
         return Next()

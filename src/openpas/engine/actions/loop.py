@@ -70,7 +70,8 @@ class LoopExecutor(Executor):
         if mode == "over" and self.item is not None:
             assert state.items is not None
             self.item.set(runtime, values.decode(state.items[state.passes], self.element))
-        state.passes += 1
         if self.index is not None:
-            self.index.set(runtime, state.passes)
+            self.index.set(runtime, state.passes + 1)
+        # Counted only once the pass is prepared, so a retry after a failure prepares it again.
+        state.passes += 1
         return True
