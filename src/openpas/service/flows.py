@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,12 +15,12 @@ from openpas.engine.launch import launch as launch_position
 from openpas.engine.launch import parse_inputs
 from openpas.engine.position import Position, Status
 from openpas.engine.program import Program
-from openpas.errors import FlowError, OpenpasError
+from openpas.errors import FlowError, InputError, OpenpasError
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
 from openpas.store import definitions, flows, waits
 from openpas.store.flows import FlowChange
-from openpas.store.records import CallRecord, FlowRecord, HistoryRecord
+from openpas.store.records import CallRecord, FlowRecord, HistoryRecord, VersionRecord
 
 LAUNCH_MODES = ("production", "test")
 REPAIRABLE = {Status.ERROR.value, Status.RESTORED_IN_ERROR.value, Status.PROPAGATED_ERROR.value}
@@ -70,11 +70,39 @@ def launch(
         NotFound: no such process. NotAllowed: it is deactivated.
         InputError: the inputs are not valid. LaunchBlocked: the restore takes too long.
     """
+    values = dict(inputs or {})
+    return launch_many(
+        ctx,
+        process,
+        [values],
+        texts=[texts or {}],
+        originator=originator,
+        mode=mode,
+        wait_for_restore=wait_for_restore,
+    )[0]
+
+
+def launch_many(
+    ctx: Context,
+    process: str,
+    inputs: Sequence[Mapping[str, Any]],
+    *,
+    texts: Sequence[Mapping[str, str]] | None = None,
+    originator: str,
+    mode: str = "production",
+    wait_for_restore: float = 60.0,
+) -> list[int]:
+    """Start many flows of ``process`` in ONE transaction: all of them or none; their ids.
+
+    Raises:
+        as :func:`launch`; an InputError names the launch (``launch 3: ...``).
+    """
     if mode not in LAUNCH_MODES:
         raise NotAllowed(f"launch mode {mode!r} is not production or test")
     if ctx.settings.block_launch_during_restore and not ctx.restored.wait(wait_for_restore):
         raise LaunchBlocked()
     now = ctx.clock()
+    ids = []
     with ctx.db.begin() as conn:
         found = definitions.launchable(conn, process)
         if found is None:
@@ -83,27 +111,47 @@ def launch(
         if not active:
             raise NotAllowed(f"the process {process!r} is deactivated; activate it to launch")
         program = ctx.program(conn, version.id)
-        values = dict(inputs or {})
-        if texts:
-            values.update(parse_inputs(program.definition, texts))
-        placeholder = FlowChange("queued", False, None, None, None, None, "", {})
-        flow_id = flows.insert_flow(
-            conn,
-            version_id=version.id,
-            process_name=program.definition.name,
-            version=version.version,
-            owner=ctx.storage_id,
-            originator=originator,
-            launch_mode=mode,
-            change=placeholder,
-            now=now,
-        )
-        record = flows.get(conn, flow_id)
-        assert record is not None
-        # An InputError here rolls the whole transaction back: no flow is left behind.
-        position = launch_position(program, values, facts_of(record), now)
-        flows.save(conn, record, change_of(program, position), now)
-        waits.add_event(conn, flow_id, now, "launched", f"by {originator} ({mode})")
+        for index, given in enumerate(inputs):
+            values = dict(given)
+            try:
+                if texts and texts[index]:
+                    values.update(parse_inputs(program.definition, texts[index]))
+                ids.append(_launch_one(ctx, conn, program, version, values, originator, mode, now))
+            except InputError as exc:
+                # Raising rolls the whole transaction back: no flow is left behind.
+                if len(inputs) == 1:
+                    raise
+                raise InputError(f"launch {index + 1}: {exc.message}") from None
+    return ids
+
+
+def _launch_one(
+    ctx: Context,
+    conn: Connection,
+    program: Program,
+    version: VersionRecord,
+    values: dict[str, Any],
+    originator: str,
+    mode: str,
+    now: dt.datetime,
+) -> int:
+    placeholder = FlowChange("queued", False, None, None, None, None, "", {})
+    flow_id = flows.insert_flow(
+        conn,
+        version_id=version.id,
+        process_name=program.definition.name,
+        version=version.version,
+        owner=ctx.storage_id,
+        originator=originator,
+        launch_mode=mode,
+        change=placeholder,
+        now=now,
+    )
+    record = flows.get(conn, flow_id)
+    assert record is not None
+    position = launch_position(program, values, facts_of(record), now)
+    flows.save(conn, record, change_of(program, position), now)
+    waits.add_event(conn, flow_id, now, "launched", f"by {originator} ({mode})")
     return flow_id
 
 
