@@ -120,7 +120,7 @@ def after_status_change(
     if status.is_final:
         flows.record_completion(conn, record.id, status.value, now, position.error)
         waits.add_event(conn, record.id, now, status.value, None)
-    elif status in (Status.ERROR, Status.RESTORED_IN_ERROR):
+    elif status in (Status.ERROR, Status.RESTORED_IN_ERROR, Status.PROPAGATED_ERROR):
         waits.add_event(conn, record.id, now, status.value, position.error)
     if record.parent_id is None or record.parent_key is None:
         return
