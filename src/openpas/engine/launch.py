@@ -12,7 +12,6 @@ from openpas.engine.program import Program
 from openpas.engine.runtime import Facts, Runtime, checked, initial_values
 from openpas.errors import EvaluationError, FlowError, InputError, LiteralError
 from openpas.expr import values
-from openpas.expr.values import NOT_SET
 from openpas.model.definition import Definition
 from openpas.model.naming import suggest
 from openpas.model.scopes import NameScope
@@ -60,9 +59,8 @@ def launch(program: Program, inputs: Mapping[str, Any], facts: Facts, now: dt.da
             known = [n for n, v in definition.variables.items() if v.decl.access.is_input]
             problems.append(f"{name}: the process has no input of that name{suggest(name, known)}")
             continue
-        if not values.conforms(value, variable.type) and not (
-            variable.type.kind.value == "decimal" and isinstance(value, int)
-        ):
+        # Widened first: an integer is a valid decimal, a list of them a list of decimals.
+        if not values.conforms(values.coerce(value, variable.type), variable.type):
             problems.append(f"{name}: expected a {variable.type}, got {values.format_value(value)}")
             continue
         try:
@@ -74,7 +72,7 @@ def launch(program: Program, inputs: Mapping[str, Any], facts: Facts, now: dt.da
             variable.decl.access.is_input
             and variable.decl.required
             and variable.decl.initial is None
-            and given.get(name, NOT_SET) is NOT_SET
+            and name not in inputs  # a given value was checked above, NOT SET included
         ):
             problems.append(f"{name}: a value is required")
     if problems:
