@@ -16,7 +16,7 @@ from openpas.store.schema import calls, flows, history, notes, timers
 
 
 def add_timer(conn: Connection, flow_id: int, key: str, owner: str, due: dt.datetime) -> None:
-    conn.execute(insert(timers).values(flow_id=flow_id, key=key, owner=owner, due_at=due))
+    conn.execute(insert(timers), {"flow_id": flow_id, "key": key, "owner": owner, "due_at": due})
 
 
 def due_timers(
@@ -157,11 +157,8 @@ def add_history(
 def add_event(
     conn: Connection, flow_id: int, at: dt.datetime, event: str, detail: str | None = None
 ) -> None:
-    conn.execute(
-        insert(history).values(
-            flow_id=flow_id, at=at, event=event, place="", action="", outcome="", detail=detail
-        )
-    )
+    row = {"flow_id": flow_id, "at": at, "event": event, "place": "", "action": "", "outcome": ""}
+    conn.execute(insert(history), {**row, "detail": detail})
 
 
 def history_of(conn: Connection, flow_id: int) -> list[HistoryRecord]:
