@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from openpas.store.schema import metadata
+from openpas.store import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - openpas always passes its connection
