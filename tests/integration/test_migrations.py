@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
+from openpas.store import metadata
 from openpas.store.database import is_current, migrate
-from openpas.store.schema import metadata
 
 from .conftest import Backend
 

@@ -81,11 +81,20 @@ def save_step(
     pending: list[PendingCall],
 ) -> bool:
     """Apply one flow's step; False when the flow changed meanwhile (nothing is written)."""
+    # Children are launched before the parent's compare-and-set (their start can put the
+    # parent in error), so they go in a savepoint: a parent changed meanwhile leaves no child.
+    savepoint = (
+        conn.begin_nested() if any(isinstance(e, StartProcess) for e in step.effects) else None
+    )
     for effect in step.effects:
         if isinstance(effect, StartProcess):
             start_subprocess(ctx, conn, record, position, effect, now)
     if not flows.save(conn, record, change_of(program, position), now):
+        if savepoint is not None:
+            savepoint.rollback()
         return False
+    if savepoint is not None:
+        savepoint.commit()
     waits.add_history(conn, record.id, now, (("action", *t) for t in step.trace))
     for effect in step.effects:
         if isinstance(effect, StartTimer):
