@@ -38,3 +38,36 @@ class StartProcess:
     inputs: dict[str, Any]
     wait: bool
     outputs: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """Re-route a work item nobody picked up within ``after`` seconds."""
+
+    after: float
+    workgroup: str | None = None
+    supervisors: bool = False
+
+
+@dataclass(frozen=True)
+class OpenWorkItem:
+    """Hand a work item to people; the flow waits on ``key`` until it is finished."""
+
+    key: str
+    work_item: str
+    routing: str
+    """``user`` or ``workgroup``."""
+    target: str
+    values: dict[str, dict[str, Any]]
+    """The working copy of the form's data: ``{"process": {...}, "local": {...}}``."""
+    description: str = ""
+    priority: int = 0
+    due: dt.datetime | None = None
+    timeout_at: dt.datetime | None = None
+    skills: dict[str, int] = field(default_factory=dict)
+    offer_timeout: float | None = None
+    offer_to: int = 1
+    allocate: bool = False
+    escalate: Escalate | None = None
+    exclude: tuple[str, ...] = ()
+    prefer: str | None = None

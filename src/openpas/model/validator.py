@@ -479,6 +479,9 @@ class ActionContext:
             return None
         return items[raw]
 
+    def find_work_item(self, name: str) -> WorkItemSpec | None:
+        return self.validator.spec.work_items.get(name)
+
     def variables_of(self, scope: StateSpec | TaskSpec | WorkItemSpec) -> Mapping[str, Declared]:
         spec = self.validator.spec
         for kind, table in (

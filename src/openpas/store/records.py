@@ -91,3 +91,42 @@ class HistoryRecord:
     action: str
     outcome: str
     detail: str | None
+
+
+@dataclass(frozen=True)
+class WorkItemRecord:
+    """One row of ``work_items``."""
+
+    id: int
+    flow_id: int
+    wait_key: str
+    version_id: int
+    process_name: str
+    work_item: str
+    category: str
+    routing: str
+    workgroup: str | None
+    user: str | None
+    status: str
+    owner: str | None
+    offered_to: tuple[str, ...]
+    offer_expires_at: dt.datetime | None
+    priority: int
+    description: str
+    details: str
+    due_at: dt.datetime | None
+    timeout_at: dt.datetime | None
+    escalate_at: dt.datetime | None
+    escalation: dict[str, Any] | None
+    skills: dict[str, int]
+    options: dict[str, Any]
+    page: str
+    data: dict[str, Any]
+    test: bool
+    revision: int
+    created_at: dt.datetime
+    queued_at: dt.datetime
+    picked_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    completed_by: str | None
+    button: str | None

@@ -89,6 +89,10 @@ class CheckContext(Protocol):
         """The work item of that name, or None after reporting it unknown."""
         ...
 
+    def find_work_item(self, name: str) -> WorkItemSpec | None:
+        """The work item of that name, or None (without reporting anything)."""
+        ...
+
     def variables_of(self, scope: StateSpec | TaskSpec | WorkItemSpec) -> Mapping[str, Declared]:
         """The declared variables of a state, task or work item, with their types."""
         ...
