@@ -269,6 +269,9 @@ def _end_of_block(program: Program, position: Position, frame: Frame, runtime: R
     if len(frame.cursors) > 1:
         frame.cursors.pop()
         return
+    if frame.kind == "button":  # a button's actions simply run out
+        position.status = Status.COMPLETED
+        return
     # Validation makes every path end explicitly; reaching here means a bug, not bad input.
     raise FlowError(f"the {frame.kind} {frame.name!r} ran out of actions")
 

@@ -10,6 +10,19 @@ from openpas.model.definition import Definition
 
 Block = tuple[ActionNode, ...]
 
+SEPARATOR = "\x1f"
+"""Joins work item, page and button in the name of a button's frame."""
+
+
+def button_name(work_item: str, page: int, button: int) -> str:
+    """The frame name of the actions of a button (run between two pages)."""
+    return f"{work_item}{SEPARATOR}{page}{SEPARATOR}{button}"
+
+
+def button_actions(definition: Definition, name: str) -> Block:
+    work_item, page, button = name.split(SEPARATOR)
+    return definition.work_item(work_item).pages[int(page)].buttons[int(button)].actions
+
 
 class Program:
     """Blocks and compiled executors of one process version.
@@ -29,7 +42,9 @@ class Program:
         key = (kind, name, path)
         found = self._blocks.get(key)
         if found is None:
-            if not path:
+            if not path and kind == "button":
+                found = button_actions(self.definition, name)
+            elif not path:
                 container = (
                     self.definition.state(name) if kind == "state" else self.definition.task(name)
                 )
@@ -57,6 +72,8 @@ class Program:
         key = (kind, name)
         found = self._compilers.get(key)
         if found is None:
+            if kind == "button":  # a button's actions see the work item's variables
+                kind, name = "work item", name.split(SEPARATOR, 1)[0]
             found = Compiler(self.definition, self.definition.scope(kind, name))
             self._compilers[key] = found
         return found

@@ -7,6 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Engine
 
@@ -23,6 +24,28 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class WorkPort(Protocol):
+    """What the engine needs of the work item service (``openpas.work.service``)."""
+
+    def open(
+        self, conn: Connection, flow: Any, program: Program, position: Any, effect: Any, now: Any
+    ) -> int | None:
+        """Create a work item in the flow's transaction; None when it cannot be delivered."""
+        ...
+
+    def opened(self, item_id: int) -> None:
+        """After the commit: route the new item."""
+        ...
+
+    def cancel_items_of(self, conn: Connection, flow_id: int, now: dt.datetime) -> None:
+        """The flow was cancelled: so are its open work items."""
+        ...
+
+    def sweep(self) -> int:
+        """Expire offers, escalate, time out."""
+        ...
+
+
 @dataclass
 class Context:
     """Shared by the services of one server process."""
@@ -33,6 +56,8 @@ class Context:
     handlers: Handlers = field(default_factory=Handlers)
     clock: Clock = system_clock
     restored: threading.Event = field(default_factory=threading.Event)
+    work: WorkPort | None = None
+    """The work item service; without one, a flow that sends a work item just waits."""
     _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -194,6 +194,8 @@ def _cancel(
         raise NotAllowed(f"flow #{flow_id} is already {record.status}")
     interpreter.cancel(position, reason)
     waits.delete_timers_of(conn, flow_id)
+    if ctx.work is not None:
+        ctx.work.cancel_items_of(conn, flow_id, now)
     if not flows.save(conn, record, change_of(program, position), now):
         raise NotAllowed(f"flow #{record.id} changed meanwhile; look at it again and retry")
     flows.record_completion(conn, flow_id, Status.CANCELLED.value, now, reason, by)

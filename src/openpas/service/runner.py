@@ -20,7 +20,14 @@ from openpas.engine import interpreter
 from openpas.engine import position as positions
 from openpas.engine.position import Status
 from openpas.service.context import Context
-from openpas.service.steps import PendingCall, after_status_change, change_of, facts_of, save_step
+from openpas.service.steps import (
+    OpenedItem,
+    PendingCall,
+    after_status_change,
+    change_of,
+    facts_of,
+    save_step,
+)
 from openpas.store import flows, nodes, waits
 
 log = logging.getLogger("openpas.runner")
@@ -103,8 +110,9 @@ class Runner:
     # ------------------------------------------------------------------ the loop
 
     def tick(self) -> int:
-        """Fire due timers, then run one batch of runnable flows; how much work was done."""
-        return self.fire_timers() + self.step()
+        """Fire due timers and work item deadlines, then run one batch of runnable flows."""
+        swept = self.ctx.work.sweep() if self.ctx.work is not None else 0
+        return swept + self.fire_timers() + self.step()
 
     def fire_timers(self) -> int:
         ctx = self.ctx
@@ -145,12 +153,15 @@ class Runner:
                 results.append((record, program, position, step))
         if not results:
             return 0
-        pending: list[PendingCall] = []
+        pending: list[PendingCall | OpenedItem] = []
         with ctx.db.begin() as conn:
             for record, program, position, step in results:
                 save_step(ctx, conn, record, program, position, step, now, pending)
-        for call in pending:
-            self._submit(call)
+        for waiting in pending:
+            if isinstance(waiting, PendingCall):
+                self._submit(waiting)
+            elif ctx.work is not None:
+                ctx.work.opened(waiting.item_id)
         return len(results)
 
     # ------------------------------------------------------------------ calls

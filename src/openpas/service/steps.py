@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from openpas.engine import interpreter
 from openpas.engine import position as positions
-from openpas.engine.effects import CallHandler, StartProcess, StartTimer
+from openpas.engine.effects import CallHandler, OpenWorkItem, StartProcess, StartTimer
 from openpas.engine.launch import launch
 from openpas.engine.position import Position, Status
 from openpas.engine.program import Program
@@ -26,6 +26,13 @@ from openpas.service.context import Context
 from openpas.store import definitions, flows, waits
 from openpas.store.flows import FlowChange
 from openpas.store.records import FlowRecord
+
+
+@dataclass(frozen=True)
+class OpenedItem:
+    """A work item created in the step's transaction, to route after the commit."""
+
+    item_id: int
 
 
 @dataclass(frozen=True)
@@ -78,23 +85,29 @@ def save_step(
     position: Position,
     step: interpreter.Step,
     now: dt.datetime,
-    pending: list[PendingCall],
+    pending: list[PendingCall | OpenedItem],
 ) -> bool:
     """Apply one flow's step; False when the flow changed meanwhile (nothing is written)."""
-    # Children are launched before the parent's compare-and-set (their start can put the
-    # parent in error), so they go in a savepoint: a parent changed meanwhile leaves no child.
-    savepoint = (
-        conn.begin_nested() if any(isinstance(e, StartProcess) for e in step.effects) else None
-    )
+    # Children and work items are created before the flow's compare-and-set (a failure to
+    # create them changes the flow's position), so they go in a savepoint: a flow changed
+    # meanwhile leaves neither behind.
+    creates = any(isinstance(e, StartProcess | OpenWorkItem) for e in step.effects)
+    savepoint = conn.begin_nested() if creates else None
+    opened: list[int] = []
     for effect in step.effects:
         if isinstance(effect, StartProcess):
             start_subprocess(ctx, conn, record, position, effect, now)
+        elif isinstance(effect, OpenWorkItem) and ctx.work is not None:
+            item_id = ctx.work.open(conn, record, program, position, effect, now)
+            if item_id is not None:
+                opened.append(item_id)
     if not flows.save(conn, record, change_of(program, position), now):
         if savepoint is not None:
             savepoint.rollback()
         return False
     if savepoint is not None:
         savepoint.commit()
+    pending.extend(OpenedItem(item_id) for item_id in opened)
     waits.add_history(conn, record.id, now, (("action", *t) for t in step.trace))
     for effect in step.effects:
         if isinstance(effect, StartTimer):

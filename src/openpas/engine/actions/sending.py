@@ -11,24 +11,31 @@ from openpas.errors import FlowError
 from openpas.expr import values
 from openpas.expr.types import DATETIME, DURATION, INTEGER, STRING
 from openpas.expr.values import NOT_SET
+from openpas.model.actions.assign import Assign
+from openpas.model.actions.loop import Loop
 from openpas.model.actions.sending import FAILURE, TIMEOUT, SendWorkItem
 from openpas.model.forms import ButtonKind, Direction, WorkItemSpec
+from openpas.model.validator import iter_actions
 
 
-def bound_variables(item: WorkItemSpec) -> tuple[set[str], set[str]]:
-    """(names a form reads, names a form may write) among its controls' fields."""
-    read: set[str] = set(item.details)
+def _bare(name: str) -> str:
+    return name.split(".", 2)[1] if name.startswith(("Process.", "Local.")) else name.split(".")[0]
+
+
+def written_variables(item: WorkItemSpec) -> set[str]:
+    """Names the work item may change: fields people edit, targets of its buttons' actions."""
     written: set[str] = set()
     for page in item.pages:
         for control in page.controls:
-            for name in (control.field, control.choices_from):
-                if name is None:
-                    continue
-                bare = name.split(".", 1)[1] if name.startswith(("Process.", "Local.")) else name
-                read.add(bare)
-                if name == control.field and control.effective_direction is not Direction.DISPLAY:
-                    written.add(bare)
-    return read, written
+            if control.field is not None and control.effective_direction is not Direction.DISPLAY:
+                written.add(_bare(control.field))
+        for button in page.buttons:
+            for spec in iter_actions(button.actions):
+                if isinstance(spec, Assign):
+                    written.update(_bare(target) for target, _ in spec.assignments())
+                elif isinstance(spec, Loop):
+                    written.update(_bare(n) for n in (spec.item, spec.index) if n)
+    return written
 
 
 class SendingExecutor(Executor):
@@ -42,8 +49,10 @@ class SendingExecutor(Executor):
         self.name = spec.work_item
         self.item = definition.work_item(spec.work_item)
         self.locals = definition.work_items[spec.work_item]
-        read, written = bound_variables(self.item)
-        self.read = sorted(n for n in read if n in definition.variables and n not in self.locals)
+        # The item works on a copy of all process variables (its buttons' actions may read
+        # any of them); only what people may edit, and what its actions assign, goes back.
+        written = written_variables(self.item)
+        self.read = sorted(definition.variables)
         self.written = sorted(
             n for n in written if n in definition.variables and n not in self.locals
         )
