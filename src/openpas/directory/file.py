@@ -133,11 +133,20 @@ class _Reader:
         base = self.base
         statuses = self.statuses(data.get("statuses"))
         skills = self.skills(data.get("skills"))
-        known_skills = set(skills) | (set(base.skills) if base else set())
+        written_skills = data.get("skills")
+        known_skills = (
+            set(skills)
+            | set(written_skills if isinstance(written_skills, dict) else ())
+            | (set(base.skills) if base else set())
+        )
         raw_roles = self.mapping(data.get("roles"), ("roles",))
         known_roles = set(raw_roles) | (set(base.roles) if base else set())
         users = self.users(data.get("users"), known_skills, known_roles)
-        known_users = set(users) | (set(base.users) if base else set())
+        # A user whose entry has problems still exists: its memberships are no more problems.
+        written = data.get("users")
+        known_users = set(written if isinstance(written, dict) else ()) | (
+            set(base.users) if base else set()
+        )
         workgroups = self.workgroups(data.get("workgroups"), known_users, known_skills)
         roles = self.roles(raw_roles, known_users)
         if self.problems:
