@@ -16,6 +16,7 @@ from openpas.engine.program import Program
 from openpas.model import load_text
 from openpas.service.handlers import Handlers
 from openpas.store import definitions
+from openpas.store.database import reading
 
 Clock = Callable[[], dt.datetime]
 
@@ -60,6 +61,10 @@ class Context:
     """The work item service; without one, a flow that sends a work item just waits."""
     _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def read(self) -> Connection:
+        """A connection for reading only (it never waits for the engine's writes)."""
+        return reading(self.db)
 
     def program(self, conn: Connection, version_id: int) -> Program:
         """The compiled program of a published version (versions never change, so cache them)."""

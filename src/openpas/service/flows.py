@@ -248,7 +248,7 @@ def add_note(ctx: Context, flow_id: int, author: str, text: str) -> None:
 
 
 def details(ctx: Context, flow_id: int) -> FlowDetails:
-    with ctx.db.connect() as conn:
+    with ctx.read() as conn:
         record, program, position = _load(ctx, conn, flow_id)
         return FlowDetails(
             record,
@@ -264,5 +264,5 @@ def details(ctx: Context, flow_id: int) -> FlowDetails:
 def search(
     ctx: Context, *, status: list[str] | None = None, process: str | None = None, limit: int = 100
 ) -> list[FlowRecord]:
-    with ctx.db.connect() as conn:
+    with ctx.read() as conn:
         return flows.search(conn, status=status, process=process, limit=limit)

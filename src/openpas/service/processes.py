@@ -33,12 +33,12 @@ def set_active(ctx: Context, name: str, active: bool) -> None:
 
 
 def listing(ctx: Context) -> list[ProcessRecord]:
-    with ctx.db.connect() as conn:
+    with ctx.read() as conn:
         return definitions.processes(conn)
 
 
 def versions(ctx: Context, name: str) -> list[VersionRecord]:
-    with ctx.db.connect() as conn:
+    with ctx.read() as conn:
         found = definitions.all_versions(conn, name)
     if not found:
         raise NotFound(f"no process named {name!r} is published")

@@ -138,7 +138,7 @@ class Runner:
         ctx = self.ctx
         now = ctx.clock()
         results = []
-        with ctx.db.connect() as conn:
+        with ctx.read() as conn:
             batch = flows.runnable(conn, ctx.storage_id, self.batch)
             for record, data in batch:
                 program = ctx.program(conn, record.version_id)

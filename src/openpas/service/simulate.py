@@ -98,7 +98,7 @@ def _run_out(ctx: Context, runner: Runner, clock: VirtualClock, flow_id: int, ti
         record = flows.details(ctx, flow_id).record
         if record.status in FINISHED:
             return
-        with ctx.db.connect() as conn:
+        with ctx.read() as conn:
             due = waits.next_due(conn, ctx.storage_id)
         if due is None:
             return  # it waits for something no simulation can give (a person)

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -28,6 +28,13 @@ from openpas.errors import OpenpasError
 log = logging.getLogger("openpas.store")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "openpas_read_only"
+"""Execution option of connections that only read (see :func:`reading`)."""
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reading only: on SQLite it does not wait for, nor block, writers."""
+    return engine.connect().execution_options(**{READ_ONLY: True})
 
 
 class StorageError(OpenpasError):
@@ -118,7 +125,12 @@ def _make_sqlite_durable(engine: Engine, synchronous: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Writers take the lock at BEGIN, so a read-then-write transaction never fails
+        # half-way; readers (``reading``) begin deferred and never wait for writers.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _reason(exc: BaseException) -> str:

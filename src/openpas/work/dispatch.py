@@ -13,13 +13,14 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 
-from openpas.routing.router import Router
 from sqlalchemy import Connection
 
 from openpas.directory.model import Directory, Licence
 from openpas.events import Bus
 from openpas.routing import decisions as d
+from openpas.routing.errors import RoutingError, UnknownItem
 from openpas.routing.model import Agent, Item, Queue
+from openpas.routing.router import Router
 from openpas.service.context import Context
 from openpas.store import work as store
 from openpas.store.records import WorkItemRecord
@@ -88,7 +89,7 @@ class Dispatcher:
                     continue
                 if record.status == "in-progress" and record.owner:
                     # Owned items count toward their agent's load again.
-                    self.router.own(item_of(record), record.owner, now)
+                    self.router.own(item_of(record), record.owner)
                 elif record.status in (WAIT_AGENT, "new") and record.offered_to:
                     store.change(
                         conn, record, status=WAIT_AGENT, offered_to=[], offer_expires_at=None
@@ -163,6 +164,29 @@ class Dispatcher:
         )
         if record.workgroup:
             self.bus.publish("queue", "changed", {"workgroup": record.workgroup})
+
+    def forget(self, item_id: int) -> list[d.Decision]:
+        """Take an item out of the router wherever it is (queued, offered, owned)."""
+        owner = self._owner(item_id)
+        try:
+            if owner is not None:
+                return self.router.release(owner, item_id, self.ctx.clock())
+            return self.router.cancel(item_id)
+        except UnknownItem:
+            return []  # held and resumed items are not counted by the router
+
+    def release(self, agent: str, item_id: int, now: dt.datetime) -> list[d.Decision]:
+        """The agent no longer works on the item (finished, held, pulled from them)."""
+        try:
+            return self.router.release(agent, item_id, now)
+        except (UnknownItem, RoutingError):
+            return self.forget(item_id)
+
+    def _owner(self, item_id: int) -> str | None:
+        try:
+            return self.router.owner(item_id)
+        except UnknownItem:
+            return None
 
     def licensed(self, directory: Directory, workgroup: str) -> bool:
         return bool(directory.licensed_members(workgroup, Licence.GROUP))

@@ -34,6 +34,7 @@ from openpas.model.actions.sending import FAILURE, TIMEOUT
 from openpas.routing.model import QueueStats
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
+from openpas.store import directory as directory_store
 from openpas.store import flows, work
 from openpas.store.records import FlowRecord, WorkItemRecord
 from openpas.work import forms
@@ -88,7 +89,7 @@ class WorkService:
     ) -> int | None:
         """Create the item in the flow's transaction; None (and the flow takes its
         failure exit) when it cannot be delivered."""
-        directory = self.people()
+        directory = directory_store.load(conn)  # in this transaction: no second connection
         definition = program.definition
         spec = definition.work_item(effect.work_item)
         routing, target = effect.routing, effect.target
@@ -208,21 +209,16 @@ class WorkService:
                         conn, record.id, now, "cancelled", None, "the flow was cancelled"
                     )
                     if record.routing == "workgroup":
-                        router = self.dispatcher.router
-                        if record.status == "in-progress" and record.owner:
-                            decided = router.release(record.owner, record.id, now)
-                        else:
-                            decided = router.cancel(record.id)
-                        self.dispatcher.apply(conn, decided, now)
+                        self.dispatcher.apply(conn, self.dispatcher.forget(record.id), now)
 
     # ------------------------------------------------------------------ people
 
     def my_items(self, user: str) -> list[WorkItemRecord]:
-        with self.ctx.db.connect() as conn:
+        with self.ctx.read() as conn:
             return work.of_user(conn, user)
 
     def item(self, item_id: int) -> WorkItemRecord:
-        with self.ctx.db.connect() as conn:
+        with self.ctx.read() as conn:
             record = work.get(conn, item_id)
         if record is None:
             raise WorkError(f"there is no work item #{item_id}")
@@ -286,7 +282,7 @@ class WorkService:
         )
         work.add_event(conn, record.id, now, "held", user)
         if record.routing == "workgroup":
-            decided = self.dispatcher.router.release(user, record.id, now)
+            decided = self.dispatcher.release(user, record.id, now)
             self.dispatcher.apply(conn, decided, now)
 
     def logout(self, user: str) -> int:
@@ -329,7 +325,7 @@ class WorkService:
             if reason is not None:
                 raise WorkError(f"cannot transfer: {reason}")
             router = self.dispatcher.router
-            decided = list(router.cancel(item_id)) if record.routing == "workgroup" else []
+            decided = self.dispatcher.forget(item_id) if record.routing == "workgroup" else []
             if record.routing == "workgroup" and record.status == "held" and record.owner:
                 pass  # a held item is not counted by the router
             if to_user is not None:
@@ -381,7 +377,7 @@ class WorkService:
             self._change(conn, record, owner=supervisor, picked_at=now)
             work.add_event(conn, item_id, now, "pulled", supervisor, f"from {previous}")
             if record.routing == "workgroup" and previous:
-                decided = self.dispatcher.router.release(previous, item_id, now)
+                decided = self.dispatcher.release(previous, item_id, now)
                 self.dispatcher.apply(conn, decided, now)
             result = self._get(conn, item_id)
         self._published("pulled", result, supervisor, {previous} if previous else set())
@@ -397,7 +393,7 @@ class WorkService:
 
     def page(self, user: str, item_id: int) -> forms.PageView:
         """The current page of an item ``user`` works on, with its values."""
-        with self.ctx.db.connect() as conn:
+        with self.ctx.read() as conn:
             record = self._get(conn, item_id)
             if record.status != "in-progress" or record.owner != user:
                 raise WorkError(self._not_yours(record, user, "open"))
@@ -489,12 +485,7 @@ class WorkService:
         )
         work.add_event(conn, record.id, now, status, user, exit_name)
         if record.routing == "workgroup":
-            router = self.dispatcher.router
-            if record.owner and record.status == "in-progress":
-                decided = router.release(record.owner, record.id, now)
-            else:
-                decided = router.cancel(record.id)
-            self.dispatcher.apply(conn, decided, now)
+            self.dispatcher.apply(conn, self.dispatcher.forget(record.id), now)
         found = flows.get_with_position(conn, record.flow_id)
         if found is None:
             return
@@ -538,7 +529,7 @@ class WorkService:
     def _escalate(self, conn: Connection, record: WorkItemRecord, now: dt.datetime) -> None:
         escalation = record.escalation or {}
         router = self.dispatcher.router
-        decided = list(router.cancel(record.id))
+        decided = self.dispatcher.forget(record.id)
         target = escalation.get("workgroup")
         if target:
             self._change(
@@ -575,7 +566,7 @@ class WorkService:
         with self._lock:
             stats: QueueStats = self.dispatcher.router.stats(workgroup, now)
         midnight = now.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-        with self.ctx.db.connect() as conn:
+        with self.ctx.read() as conn:
             handled, average = work.handled_since(conn, workgroup, midnight)
         return QueueReport(
             workgroup,
