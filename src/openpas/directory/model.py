@@ -10,6 +10,7 @@ snapshot (the directory file, the store, the services).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import IntEnum
@@ -88,9 +89,19 @@ def proficiency_problem(value: object, what: str) -> str | None:
 
 
 def _check_name(name: object, what: str, *, spaces: bool = True) -> None:
-    why = name_problem(name, what, spaces=spaces)
+    # Snapshots build thousands of entries with the same few names: remember good ones.
+    why = (
+        _cached_name_problem(name, what, spaces)
+        if isinstance(name, str)
+        else name_problem(name, what, spaces=spaces)
+    )
     if why is not None:
         raise InvalidEntry(why)
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_name_problem(name: str, what: str, spaces: bool) -> str | None:
+    return name_problem(name, what, spaces=spaces)
 
 
 def _frozen_skills(skills: Mapping[str, int], owner: str) -> Mapping[str, int]:
