@@ -7,10 +7,13 @@ import threading
 from dataclasses import dataclass, field
 
 from openpas.config import ServerConfig
+from openpas.directory import service as directory
+from openpas.events import Bus, Event
 from openpas.service.context import Clock, Context, system_clock
 from openpas.service.handlers import Handlers
 from openpas.service.runner import RestoreReport, Runner
 from openpas.store.database import migrate, open_database
+from openpas.work.service import WorkService
 
 log = logging.getLogger("openpas.node")
 
@@ -24,6 +27,8 @@ class Node:
     handlers: Handlers | None = None
     ctx: Context = field(init=False)
     runner: Runner = field(init=False)
+    bus: Bus = field(default_factory=Bus)
+    work: WorkService = field(init=False)
     stop_event: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -41,9 +46,21 @@ class Node:
             clock=self.clock,
         )
         self.runner = Runner(self.ctx)
+        self.work = WorkService(self.ctx, self.bus, lambda: directory.snapshot(self.ctx))
+        self.ctx.work = self.work
+        self.bus.subscribe(self._on_event)
+
+    def _on_event(self, event: Event) -> None:
+        # Presence, login, skills, licence or membership changed: routing reacts at once.
+        if event.topic == "agent" and "user" in event.data:
+            self.work.people_changed([str(event.data["user"])])
+        elif event.topic == "directory":
+            self.work.people_changed(None)
 
     def restore(self) -> RestoreReport:
-        return self.runner.restore()
+        report = self.runner.restore()
+        self.work.start()
+        return report
 
     def start(self) -> RestoreReport:
         """Restore, then run the engine loop on a background thread."""
