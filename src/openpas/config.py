@@ -11,6 +11,7 @@ shell allows it, e.g. ``PAS_DepthThreshold``).
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Mapping
@@ -60,11 +61,19 @@ class Parameter:
                 f"{where}: {self.name} must be true or false (True, 1, Yes, T... or False, 0, "
                 f"No, F...), not {raw!r}"
             )
+        what = "a whole number" if self.kind is int else "a number"
+        refused = ConfigError(f"{where}: {self.name} must be {what}, not {raw!r}")
+        # int(True) is 1 and int(2.5) is 2: YAML's booleans and fractions would pass unnoticed.
+        if isinstance(raw, bool) or (
+            self.kind is int and isinstance(raw, float) and not raw.is_integer()
+        ):
+            raise refused
         try:
             value = self.kind(str(raw).strip()) if isinstance(raw, str) else self.kind(raw)
-        except (TypeError, ValueError):
-            what = "a whole number" if self.kind is int else "a number"
-            raise ConfigError(f"{where}: {self.name} must be {what}, not {raw!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise refused from None
+        if isinstance(value, float) and not math.isfinite(value):
+            raise refused
         if self.minimum is not None and value < self.minimum:
             raise ConfigError(
                 f"{where}: {self.name} is {value}{self.unit}, below its minimum of "
@@ -196,6 +205,8 @@ class ServerConfig:
     settings: Settings
     handlers: Mapping[str, str] = field(default_factory=dict)
     """Handler name -> ``module:function``, in addition to the ``openpas.handlers`` entry points."""
+    given_storage_id: str | None = None
+    """OPENPAS_STORAGE_ID of the environment the configuration was loaded from."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -209,7 +220,7 @@ class ServerConfig:
 
     def storage_id(self) -> str:
         """This server's storage id: from OPENPAS_STORAGE_ID, else kept in the data folder."""
-        given = os.environ.get("OPENPAS_STORAGE_ID")
+        given = self.given_storage_id or os.environ.get("OPENPAS_STORAGE_ID")
         if given:
             try:
                 return str(uuid.UUID(given))
@@ -274,4 +285,5 @@ def load_config(
         database_url=str(url) if url else None,
         settings=settings_from(parameters, env, source),
         handlers={str(k): str(v) for k, v in handlers.items()},
+        given_storage_id=env.get("OPENPAS_STORAGE_ID") or None,
     )
