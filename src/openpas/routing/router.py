@@ -313,6 +313,39 @@ class Router:
         self._settle(out, [], revoked)
         return out
 
+    def restore_offers(self, item: Item, agents: Iterable[str]) -> list[Decision]:
+        """Record an item that waits with offers already made, without routing it anew:
+        rebuilding the router from stored rows (after a restart, or after another
+        process changed them).
+
+        Offers the agents can no longer hold (unknown, not eligible, no room, more
+        than the item needs) are revoked; the item is then offered to as many more
+        agents as it needs.
+
+        Raises:
+            DuplicateItem: the router already holds an item with this id.
+        """
+        if item.id in self._entries:
+            raise DuplicateItem(f"work item {item.id} is already routed", item_id=item.id)
+        out: list[Decision] = []
+        entry = self._admit(item)
+        for name in dict.fromkeys(agents):
+            c = self._agents.get(name)
+            if (
+                c is None
+                or entry.needs() <= 0
+                or c.load >= c.agent.capacity
+                or not self._eligible(c, entry)
+            ):
+                out.append(Revoke(item.id, name))
+                continue
+            entry.offers[name] = None
+            c.offered.add(item.id)
+            self._sync(entry)
+            self._refresh(c)
+        self._route(entry, out)
+        return out
+
     # ---------------------------------------------------------------- queries
 
     def agent(self, name: str) -> Agent:
@@ -608,6 +641,11 @@ class Router:
             c = self._agents[name]
             if meets(c.agent.skills, effective):
                 candidates.append(c)
+        if entry.declined and (
+            entry.offers or any(c.agent.name not in entry.declined for c in candidates)
+        ):
+            # A decliner gets the item again only when no one else can take it.
+            candidates = [c for c in candidates if c.agent.name not in entry.declined]
         if not candidates:
             return
         rank = ranking(
@@ -650,7 +688,7 @@ class Router:
                     entry = self._entries[key[2]]
                     if name in entry.offers or name in entry.item.excluded:
                         continue
-                    if not declined_ok and name in entry.declined:
+                    if name in entry.declined and (not declined_ok or entry.offers):
                         continue
                     best, best_key = entry, key
                     break

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, Integer, and_, func, insert, or_, select, update
 
 from openpas.store.clock import aware
 from openpas.store.records import WorkItemRecord
+from openpas.store.schema_directory import agent_states, members, user_skills, users
 from openpas.store.schema_work import work_item_events as events
 from openpas.store.schema_work import work_items as items
 
@@ -157,6 +158,34 @@ def count_open(conn: Connection) -> int:
             select(func.count()).select_from(items).where(items.c.status.in_(OPEN))
         ).scalar_one()
     )
+
+
+def fingerprint(conn: Connection) -> tuple[Any, ...]:
+    """A value that changes whenever a work item or the routing part of the directory does.
+
+    Every change of a work item raises its revision by one and a new item starts at one,
+    so the sum of revisions counts every change; presence, memberships and skills are
+    summed alike. A process compares it with the last value it saw to learn that another
+    process changed the rows under its router.
+    """
+
+    def one(*columns: Any) -> Any:
+        return select(*columns).scalar_subquery()
+
+    row = conn.execute(
+        select(
+            one(func.count(items.c.id)),
+            one(func.coalesce(func.sum(items.c.revision), 0)),
+            one(func.count(agent_states.c.user_name)),
+            one(func.coalesce(func.sum(agent_states.c.logged_in.cast(Integer)), 0)),
+            one(func.coalesce(func.sum(func.length(agent_states.c.status)), 0)),
+            one(func.max(agent_states.c.updated_at)),
+            one(func.count(users.c.name)),
+            one(func.count(members.c.user_name)),
+            one(func.coalesce(func.sum(user_skills.c.proficiency), 0)),
+        )
+    ).one()
+    return tuple(row)
 
 
 def _record(r: Any) -> WorkItemRecord:

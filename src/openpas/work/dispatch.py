@@ -75,7 +75,13 @@ class Dispatcher:
         self.router = Router()
 
     def rebuild(self) -> None:
-        """Load agents, queues and the open workgroup items (after a start)."""
+        """Load agents, queues and the open workgroup items from the rows.
+
+        Owned items count toward their agent's load again, offers stand as they
+        were (an offer the agent can no longer hold is revoked), and waiting items
+        are routed in routing order. Rebuilding from rows that agree with the
+        router changes nothing, so any process may rebuild at any time.
+        """
         now = self.ctx.clock()
         self.router = Router()
         directory = self.people()
@@ -84,20 +90,26 @@ class Dispatcher:
         for name in directory.users:
             self.router.set_agent(agent_of(directory, name, now))
         with self.ctx.db.begin() as conn:
-            for record in store.open_items(conn):
-                if record.routing != "workgroup":
-                    continue
+            records = [r for r in store.open_items(conn) if r.routing == "workgroup"]
+            decided: list[d.Decision] = []
+            waiting: list[WorkItemRecord] = []
+            for record in records:
                 if record.status == "in-progress" and record.owner:
-                    # Owned items count toward their agent's load again.
-                    self.router.own(item_of(record), record.owner)
-                elif record.status in (WAIT_AGENT, "new") and record.offered_to:
-                    store.change(
-                        conn, record, status=WAIT_AGENT, offered_to=[], offer_expires_at=None
-                    )
-        with self.ctx.db.begin() as conn:
-            for record in store.open_items(conn):
-                if record.routing == "workgroup" and record.status == WAIT_AGENT:
-                    self.apply(conn, self.router.enqueue(item_of(record), now), now)
+                    if record.owner in directory.users:
+                        decided += self.router.own(item_of(record), record.owner)
+                elif record.status in (WAIT_AGENT, "new"):
+                    waiting.append(record)
+            offered = [r for r in waiting if r.offered_to]
+            for record in offered:
+                decided += self.router.restore_offers(item_of(record), record.offered_to)
+            self.apply(conn, decided, now)
+            # Routing order: the most urgent item first gets the agents with room.
+            queued = sorted(
+                (r for r in waiting if not r.offered_to),
+                key=lambda r: (-r.priority, r.queued_at, r.id),
+            )
+            for record in queued:
+                self.apply(conn, self.router.enqueue(item_of(record), now), now)
 
     def sync_people(self, users: Iterable[str] | None = None) -> None:
         """The directory changed: update agents (all, or these) and queues, route at once."""

@@ -10,9 +10,10 @@ test launch every item goes to the user who launched the test.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,8 @@ from openpas.events import Bus
 from openpas.expr import values
 from openpas.expr.values import NOT_SET
 from openpas.model.actions.sending import FAILURE, TIMEOUT
+from openpas.routing.decisions import Decision
+from openpas.routing.errors import RoutingError
 from openpas.routing.model import QueueStats
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
@@ -71,10 +74,44 @@ class WorkService:
         self.people = people
         self.dispatcher = Dispatcher(ctx, bus, people)
         self._lock = threading.RLock()
+        self._seen: tuple[Any, ...] | None = None
+        """The rows' fingerprint the router agrees with (None: rebuild at the next sweep)."""
 
     def start(self) -> None:
+        """Build the router from the rows (after a start, or in a command of its own)."""
         with self._lock:
             self.dispatcher.rebuild()
+            with self.ctx.read() as conn:
+                self._seen = work.fingerprint(conn)
+
+    def resync(self) -> bool:
+        """Rebuild the router when another process changed the rows under it; whether it did.
+
+        Several processes may work on one database (the engine, commands, a second
+        node): each changes rows and its own router only. Every change this service
+        makes itself moves the remembered fingerprint along with it, so a different
+        fingerprint means someone else changed the work items or the presence of
+        agents, and the router is rebuilt from the rows (which changes nothing when
+        they agree).
+        """
+        with self._lock:
+            with self.ctx.read() as conn:
+                now_seen = work.fingerprint(conn)
+            if now_seen == self._seen:
+                return False
+            self.start()
+            return True
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """One transaction of this service, followed by the fingerprint when nobody else
+        wrote in between (otherwise the next sweep rebuilds)."""
+        with self._lock, self.ctx.db.begin() as conn:
+            before = work.fingerprint(conn)
+            yield conn
+            after = work.fingerprint(conn)
+            if before == self._seen:
+                self._seen = after
 
     # ------------------------------------------------------------------ from the engine
 
@@ -156,8 +193,12 @@ class WorkService:
             "created_at": now,
             "queued_at": now,
         }
-        item_id = work.insert_item(conn, row)
-        work.add_event(conn, item_id, now, "created", target)
+        with self._lock:
+            before = work.fingerprint(conn)
+            item_id = work.insert_item(conn, row)
+            work.add_event(conn, item_id, now, "created", target)
+            if before == self._seen:
+                self._seen = work.fingerprint(conn)
         return item_id
 
     @staticmethod
@@ -180,7 +221,7 @@ class WorkService:
     def opened(self, item_id: int) -> None:
         """After the flow's commit: route the new item at once."""
         now = self.ctx.clock()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = work.get(conn, item_id)
             if record is None:
                 return
@@ -195,6 +236,7 @@ class WorkService:
     def cancel_items_of(self, conn: Connection, flow_id: int, now: dt.datetime) -> None:
         """The flow was cancelled: its open items are cancelled too (in its transaction)."""
         with self._lock:
+            before = work.fingerprint(conn)
             for record in work.of_flow(conn, flow_id):
                 if record.status in work.OPEN:
                     self._change(
@@ -210,6 +252,8 @@ class WorkService:
                     )
                     if record.routing == "workgroup":
                         self.dispatcher.apply(conn, self.dispatcher.forget(record.id), now)
+            if before == self._seen:
+                self._seen = work.fingerprint(conn)
 
     # ------------------------------------------------------------------ people
 
@@ -227,11 +271,12 @@ class WorkService:
     def pick_up(self, user: str, item_id: int) -> WorkItemRecord:
         """Take an item offered to ``user`` (New), or resume one ``user`` holds."""
         now = self.ctx.clock()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = self._get(conn, item_id)
             if record.status == "held" and record.owner == user:
                 self._change(conn, record, status="in-progress", picked_at=now)
                 work.add_event(conn, item_id, now, "resumed", user)
+                self._own(conn, record, user, now)
             elif record.status == "new" and user in record.offered_to:
                 self._change(
                     conn,
@@ -257,7 +302,7 @@ class WorkService:
     def hold(self, user: str, item_id: int, changes: Mapping[str, Any] | None = None) -> None:
         """Close without finishing: valid changed values are kept, invalid ones are not."""
         now = self.ctx.clock()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = self._get(conn, item_id)
             if record.status != "in-progress" or record.owner != user:
                 raise WorkError(self._not_yours(record, user, "hold"))
@@ -289,7 +334,7 @@ class WorkService:
         """Hold every item ``user`` works on (logging off holds); how many."""
         now = self.ctx.clock()
         held = 0
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             for record in work.of_user(conn, user):
                 if record.status == "in-progress" and record.owner == user:
                     self._hold(conn, record, user, {}, now)
@@ -309,7 +354,7 @@ class WorkService:
             raise WorkError("transfer to a user or to a workgroup")
         now = self.ctx.clock()
         directory = self.people()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = self._get(conn, item_id)
             if record.status not in TRANSFERABLE:
                 raise WorkError(
@@ -325,9 +370,11 @@ class WorkService:
             if reason is not None:
                 raise WorkError(f"cannot transfer: {reason}")
             router = self.dispatcher.router
-            decided = self.dispatcher.forget(item_id) if record.routing == "workgroup" else []
-            if record.routing == "workgroup" and record.status == "held" and record.owner:
-                pass  # a held item is not counted by the router
+            if record.routing == "workgroup":
+                # Withdraw its offers first: the item may go to one of those agents.
+                self.dispatcher.apply(conn, self.dispatcher.forget(item_id), now)
+                record = self._get(conn, item_id)
+            decided: list[Decision] = []
             if to_user is not None:
                 self._change(
                     conn,
@@ -367,7 +414,7 @@ class WorkService:
         """A supervisor takes an item someone is working on (their unsaved data is lost)."""
         now = self.ctx.clock()
         directory = self.people()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = self._get(conn, item_id)
             if not self._supervises(directory, supervisor, record):
                 raise WorkError(f"{supervisor} does not supervise work item #{item_id}")
@@ -379,9 +426,19 @@ class WorkService:
             if record.routing == "workgroup" and previous:
                 decided = self.dispatcher.release(previous, item_id, now)
                 self.dispatcher.apply(conn, decided, now)
+                self._own(conn, record, supervisor, now)
             result = self._get(conn, item_id)
         self._published("pulled", result, supervisor, {previous} if previous else set())
         return result
+
+    def _own(self, conn: Connection, record: WorkItemRecord, user: str, now: dt.datetime) -> None:
+        """An agent works on a workgroup item again: it counts toward their load (as it
+        does after a rebuild, which owns every item in progress)."""
+        if record.routing != "workgroup" or user not in self.dispatcher.router.agents():
+            return
+        if record.id in self.dispatcher.router:
+            return
+        self.dispatcher.apply(conn, self.dispatcher.router.own(item_of(record), user), now)
 
     @staticmethod
     def _supervises(directory: Directory, user: str, record: WorkItemRecord) -> bool:
@@ -412,7 +469,7 @@ class WorkService:
         flow continues on that exit.
         """
         now = self.ctx.clock()
-        with self._lock, self.ctx.db.begin() as conn:
+        with self._writing() as conn:
             record = self._get(conn, item_id)
             if record.status != "in-progress" or record.owner != user:
                 raise WorkError(self._not_yours(record, user, "submit"))
@@ -502,29 +559,58 @@ class WorkService:
     # ------------------------------------------------------------------ time
 
     def sweep(self) -> int:
-        """Expire offers, escalate, and time out items whose time has come; how many."""
+        """Expire offers, escalate, and time out items whose time has come; how many.
+
+        First the router is rebuilt if another process changed the rows under it.
+        """
+        self.resync()
         now = self.ctx.clock()
         count = 0
-        with self._lock, self.ctx.db.begin() as conn:
-            router = self.dispatcher.router
+        with self._writing() as conn:
             for record in work.due(conn, now):
-                count += 1
                 if record.timeout_at is not None and record.timeout_at <= now:
                     self._finish(conn, record, TIMEOUT, None, {}, now)
+                    count += 1
                     continue
                 if record.offer_expires_at is not None and record.offer_expires_at <= now:
-                    for agent in record.offered_to:
-                        decided = router.offer_timeout(record.id, agent, now)
-                        work.add_event(conn, record.id, now, "offer-expired", agent)
-                        self.dispatcher.apply(conn, decided, now)
+                    self._expire_offers(conn, record, now)
                     record = self._get(conn, record.id)
-                if (
-                    record.escalate_at is not None
-                    and record.escalate_at <= now
-                    and record.status in (WAIT_AGENT, "new")
-                ):
-                    self._escalate(conn, record, now)
+                    count += 1
+                if record.escalate_at is not None and record.escalate_at <= now:
+                    if record.status in (WAIT_AGENT, "new"):
+                        self._escalate(conn, record, now)
+                    else:
+                        # Someone picked it up in time: escalation no longer applies.
+                        self._change(conn, record, escalate_at=None)
+                    count += 1
         return count
+
+    def _expire_offers(self, conn: Connection, record: WorkItemRecord, now: dt.datetime) -> None:
+        """Offers not picked up in time go to the next eligible agents."""
+        router = self.dispatcher.router
+        if record.routing != "workgroup":
+            self._change(conn, record, offer_expires_at=None)
+            return
+        for agent in record.offered_to:
+            current = self._get(conn, record.id)
+            remaining = [a for a in current.offered_to if a != agent]
+            # The row drops the offer first: the router's next decision may offer it anew.
+            self._change(
+                conn,
+                current,
+                offered_to=remaining,
+                status="new" if remaining else WAIT_AGENT,
+                offer_expires_at=current.offer_expires_at if remaining else None,
+            )
+            work.add_event(conn, record.id, now, "offer-expired", agent)
+            self.bus.publish(
+                "work item", "revoked", {"id": record.id, "flow": record.flow_id}, {agent}
+            )
+            try:
+                decided = router.offer_timeout(record.id, agent, now)
+            except RoutingError:
+                decided = []  # the router had already moved on (rebuilt from other rows)
+            self.dispatcher.apply(conn, decided, now)
 
     def _escalate(self, conn: Connection, record: WorkItemRecord, now: dt.datetime) -> None:
         escalation = record.escalation or {}
