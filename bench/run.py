@@ -153,10 +153,8 @@ def loan(url: str, count: int, backend: str) -> None:
 
 def waiting_rss(url: str, count: int) -> float:
     """RSS of a fresh engine process that restores and polls ``count`` waiting flows."""
-    code = (
-        "import sys; sys.path.insert(0, 'bench'); import run; run.measure_waiting(sys.argv[1])"
-    )
-    output = subprocess.run(  # noqa: S603 - our own interpreter and module
+    code = "import sys; sys.path.insert(0, 'bench'); import run; run.measure_waiting(sys.argv[1])"
+    output = subprocess.run(
         [sys.executable, "-c", code, url], capture_output=True, text=True, check=True
     ).stdout
     return float(json.loads(output.strip().splitlines()[-1])["rss_mb"])
@@ -190,10 +188,8 @@ def waiting(url: str, count: int, backend: str) -> None:
     launch_all(ctx, "Waiter", count - small)
     while runner.tick():
         pass
-    code = (
-        "import sys; sys.path.insert(0, 'bench'); import run; run.measure_waiting(sys.argv[1])"
-    )
-    output = subprocess.run(  # noqa: S603
+    code = "import sys; sys.path.insert(0, 'bench'); import run; run.measure_waiting(sys.argv[1])"
+    output = subprocess.run(
         [sys.executable, "-c", code, url], capture_output=True, text=True, check=True
     ).stdout
     big = json.loads(output.strip().splitlines()[-1])
@@ -207,14 +203,17 @@ def waiting(url: str, count: int, backend: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--flows", type=int, default=10_000, help="flows of the loan workload")
     parser.add_argument("--waiting", type=int, default=100_000, help="flows waiting on timers")
     parser.add_argument("--postgres", help="also run on this PostgreSQL database (it is emptied)")
     parser.add_argument("--only", choices=["loan", "waiting"], help="run one figure only")
+    parser.add_argument("--no-sqlite", action="store_true", help="run on PostgreSQL only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="openpas-bench-") as folder:
-        backends = [("sqlite", f"sqlite:///{Path(folder) / 'loan.db'}")]
+        backends = [] if args.no_sqlite else [("sqlite", f"sqlite:///{Path(folder) / 'loan.db'}")]
         if args.postgres:
             backends.append(("postgresql", args.postgres))
         for backend, url in backends:
