@@ -17,6 +17,7 @@ from openpas.cli import (
     schema_command,
     server_commands,
     validate_command,
+    work_commands,
 )
 from openpas.cli.output import fail
 from openpas.errors import OpenpasError
@@ -37,6 +38,7 @@ app.command("run")(run_command.run)
 app.command("diagram")(diagram_command.diagram)
 app.command("schema")(schema_command.schema)
 server_commands.register(app)
+work_commands.register(app)
 
 
 def main() -> None:
