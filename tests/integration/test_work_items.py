@@ -9,19 +9,24 @@ events on the bus and the queue's figures.
 from __future__ import annotations
 
 import textwrap
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from openpas.directory import service as directory
+from openpas.directory.errors import DirectoryError, InvalidEntry, NotFound
 from openpas.events import Bus, Event
 from openpas.service import flows
 from openpas.service.context import Context
 from openpas.service.runner import Runner
 from openpas.store import work as store
+from openpas.store.database import migrate, open_database
 from openpas.store.records import WorkItemRecord
 from openpas.work.forms import InvalidFields
 from openpas.work.service import WorkError, WorkService
@@ -654,3 +659,105 @@ def test_queue_statistics(world: World) -> None:
     report = world.work.queue("Team")
     assert (report.handled_today, report.average_handle_seconds) == (1, 180.0)
     assert report.waiting == 2 and report.longest_wait == 780.0  # the second, since t+10m
+
+
+# ------------------------------------------------------------------ property
+
+
+PEOPLE = ("ann", "bob", "dan", "tim", "ula", "vic")
+OPERATIONS = ("launch", "login", "logout", "away", "available", "pickup", "hold", "transfer")
+OPERATIONS += ("submit", "sweep")
+Step = tuple[str, int, int]
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(OPERATIONS),
+        st.integers(0, len(PEOPLE) - 1),
+        st.integers(0, 7),
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def check_rows(world: World) -> None:
+    """What must hold of the rows after every operation."""
+    people = directory.snapshot(world.ctx)
+    with world.ctx.read() as conn:
+        items = store.search(conn)
+        load: dict[str, int] = {}
+        for item in items:
+            if item.status == "in-progress" or item.status == "held":
+                assert item.owner and not item.offered_to, item
+            elif item.status == "new":
+                assert item.offered_to and item.owner is None, item  # not lost
+            elif item.status == "acd-wait-agent":
+                assert not item.offered_to and item.owner is None, item
+            elif item.status == "completed":
+                flow = flows.details(world.ctx, item.flow_id).record
+                assert flow.wait_key != item.wait_key, (item, flow)
+            for agent in item.offered_to:
+                group = people.workgroup(item.workgroup or "")
+                user = people.user(agent)
+                assert agent in group.members and people.is_available(agent), (item, agent)
+                needed = {**group.skills}
+                for skill, level in item.skills.items():
+                    needed[skill] = max(level, needed.get(skill, 0))
+                assert all(user.proficiency(s) >= v for s, v in needed.items()), (item, agent)
+                load[agent] = load.get(agent, 0) + 1
+            if item.status == "in-progress" and item.owner:
+                load[item.owner] = load.get(item.owner, 0) + 1
+        for agent, count in load.items():
+            assert count <= people.user(agent).utilization, (agent, count)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(script=steps)
+def test_random_operations_keep_the_rules(script: list[Step], tmp_path_factory: Any) -> None:
+    tmp = tmp_path_factory.mktemp("prop")
+    engine = open_database(f"sqlite:///{tmp / 'work.db'}")
+    migrate(engine)
+    clock = Clock()
+    ctx = Context(engine, str(uuid.uuid4()), clock=clock)
+    ctx.restored.set()
+    runner = Runner(ctx)
+    try:
+        world = build(ctx, runner, clock, tmp)
+        name = world.process(
+            to_workgroup(
+                item="Check",
+                extra="offer timeout: 5m\nskills: {Lending: =Skill}\n",
+                exits="exits:\n  failure: [assign: {Result: failure}]\n",
+            )
+        )
+        for op, who, number in script:
+            user = PEOPLE[who]
+            mine = world.work.my_items(user)
+            item = mine[number % len(mine)] if mine else None
+            try:
+                if op == "launch":
+                    world.launch(name, Skill=str(30 + 10 * (number % 4)))
+                elif op == "login":
+                    world.login(user)
+                elif op == "logout":
+                    world.logout(user)
+                elif op in ("away", "available"):
+                    world.presence(user, "Away" if op == "away" else "Available")
+                elif op == "pickup" and item is not None:
+                    world.work.pick_up(user, item.id)
+                elif op == "hold" and item is not None:
+                    world.work.hold(user, item.id)
+                elif op == "transfer" and item is not None:
+                    world.work.transfer(user, item.id, to_workgroup=("Team", "Duo")[number % 2])
+                elif op == "submit" and item is not None:
+                    world.work.submit(user, item.id, "Done")
+                    runner.run_until_idle()
+                elif op == "sweep":
+                    clock.advance(minutes=6)
+                    runner.tick()
+            except (WorkError, DirectoryError, InvalidEntry, NotFound):
+                pass  # refused: a rule said no; the rows must still hold
+            check_rows(world)
+    finally:
+        runner.close(grace=5.0)
+        engine.dispose()
