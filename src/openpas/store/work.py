@@ -169,23 +169,25 @@ def fingerprint(conn: Connection) -> tuple[Any, ...]:
     process changed the rows under its router.
     """
 
-    def one(*columns: Any) -> Any:
-        return select(*columns).scalar_subquery()
+    return tuple(conn.execute(_FINGERPRINT).one())
 
-    row = conn.execute(
-        select(
-            one(func.count(items.c.id)),
-            one(func.coalesce(func.sum(items.c.revision), 0)),
-            one(func.count(agent_states.c.user_name)),
-            one(func.coalesce(func.sum(agent_states.c.logged_in.cast(Integer)), 0)),
-            one(func.coalesce(func.sum(func.length(agent_states.c.status)), 0)),
-            one(func.max(agent_states.c.updated_at)),
-            one(func.count(users.c.name)),
-            one(func.count(members.c.user_name)),
-            one(func.coalesce(func.sum(user_skills.c.proficiency), 0)),
-        )
-    ).one()
-    return tuple(row)
+
+def _one(*columns: Any) -> Any:
+    return select(*columns).scalar_subquery()
+
+
+# Built once: the engine asks for it at every sweep and around every change.
+_FINGERPRINT = select(
+    _one(func.count(items.c.id)),
+    _one(func.coalesce(func.sum(items.c.revision), 0)),
+    _one(func.count(agent_states.c.user_name)),
+    _one(func.coalesce(func.sum(agent_states.c.logged_in.cast(Integer)), 0)),
+    _one(func.coalesce(func.sum(func.length(agent_states.c.status)), 0)),
+    _one(func.max(agent_states.c.updated_at)),
+    _one(func.count(users.c.name)),
+    _one(func.count(members.c.user_name)),
+    _one(func.coalesce(func.sum(user_skills.c.proficiency), 0)),
+)
 
 
 def _record(r: Any) -> WorkItemRecord:
