@@ -41,7 +41,8 @@ from openpas.errors import Problem
 from openpas.model.naming import suggest
 from openpas.model.source import Path, Source, SourceError, parse
 
-SECTIONS = ("statuses", "skills", "users", "workgroups", "roles")
+SECTIONS = ("statuses", "skills", "users", "workgroups", "roles", "specifications")
+"""``specifications`` is read by :mod:`openpas.security.specifications`, not here."""
 USER_KEYS = ("name", "mailbox", "licence", "skills", "roles", "utilization", "administrator")
 WORKGROUP_KEYS = ("members", "supervisors", "skills", "queue", "distribution")
 STATUS_KEYS = ("name", "available")
