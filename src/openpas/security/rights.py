@@ -127,6 +127,22 @@ class Rights:
                 return True
         return False
 
+    def viewable_processes(self, p: Principal) -> frozenset[str] | None:
+        """The processes whose every flow ``p`` may see; None means every process."""
+        if p.administrator or self.holds(p, Right.VIEW, EVERY_PROCESS):
+            return None
+        if self.holds(p, Right.MANAGE, EVERY_PROCESS):
+            return None
+        if p.licence < Licence.DIRECT:
+            return frozenset()
+        return frozenset(
+            g.process
+            for g in self.grants
+            if g.right in (Right.VIEW.value, Right.MANAGE.value)
+            and g.process != EVERY_PROCESS
+            and self.holds(p, Right(g.right), g.process)
+        )
+
     def can_launch(self, p: Principal, process: str, mode: str = "production") -> bool:
         """Whether ``p`` may start a flow of ``process`` in ``mode`` (production or test)."""
         if p.administrator:

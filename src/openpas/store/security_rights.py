@@ -8,12 +8,13 @@ belong to :mod:`openpas.security.rights` and :mod:`openpas.security.specificatio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, or_, select
 
 from openpas.store.clock import aware
+from openpas.store.schema import flows
 from openpas.store.schema_security import grants as grants_table
 from openpas.store.schema_security import specification_members, specifications
 
@@ -160,3 +161,28 @@ def all_specifications(conn: Connection) -> dict[str, SpecificationRecord]:
         )
         for r in conn.execute(select(specifications).order_by(specifications.c.name))
     }
+
+
+# ---------------------------------------------------------------------- flows a principal sees
+
+
+def visible_flow_ids(
+    conn: Connection,
+    *,
+    processes: Collection[str] | None,
+    originator: str,
+    status: Sequence[str] | None = None,
+    process: str | None = None,
+    limit: int = 100,
+) -> list[int]:
+    """The ids of the newest flows of ``processes`` (None: of every process) or started by
+    ``originator``, filtered by status and process, newest first."""
+    c = flows.c
+    query = select(c.id).order_by(c.id.desc()).limit(limit)
+    if processes is not None:
+        query = query.where(or_(c.process_name.in_(sorted(processes)), c.originator == originator))
+    if status:
+        query = query.where(c.status.in_(list(status)))
+    if process:
+        query = query.where(c.process_name == process)
+    return [int(i) for i in conn.execute(query).scalars()]
