@@ -29,6 +29,7 @@ from openpas.directory.model import (
 )
 from openpas.events import Bus
 from openpas.model.naming import suggest
+from openpas.security import audit
 from openpas.service.context import Context
 from openpas.store import directory as store
 
@@ -44,7 +45,15 @@ def snapshot(ctx: Context) -> Directory:
         return store.load(conn)
 
 
-def import_file(ctx: Context, bus: Bus, path: str | Path, *, merge: bool = False) -> Directory:
+def import_file(
+    ctx: Context,
+    bus: Bus,
+    path: str | Path,
+    *,
+    merge: bool = False,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Directory:
     """Load a directory file into the store.
 
     Importing the same file twice changes nothing the second time. Agents who
@@ -55,6 +64,7 @@ def import_file(ctx: Context, bus: Bus, path: str | Path, *, merge: bool = False
         merge: keep the stored entries the file does not mention (the file's
             entries replace stored ones of the same name); without it the store
             becomes exactly the file.
+        by: who imports (for the audit log); ``reason``: why.
 
     Raises:
         DirectoryError: the file has problems; nothing is changed.
@@ -66,6 +76,17 @@ def import_file(ctx: Context, bus: Bus, path: str | Path, *, merge: bool = False
         if changed:
             store.replace(conn, wanted, ctx.clock())
             after = store.load(conn)
+            _audit(
+                ctx,
+                conn,
+                by,
+                "directory.import",
+                f"file {path}",
+                reason,
+                merge=merge,
+                users=len(after.users),
+                workgroups=len(after.workgroups),
+            )
         else:
             after = before
     if changed:
@@ -77,8 +98,10 @@ def import_file(ctx: Context, bus: Bus, path: str | Path, *, merge: bool = False
     return after
 
 
-def add_user(ctx: Context, bus: Bus, user: User) -> User:
-    """Add a new user (its skills and roles must exist).
+def add_user(
+    ctx: Context, bus: Bus, user: User, *, by: str | None = None, reason: str | None = None
+) -> User:
+    """Add a new user (its skills and roles must exist); ``by`` whom and why are audited.
 
     Raises:
         InvalidEntry: the user exists already, or names a skill or role that does not.
@@ -92,6 +115,16 @@ def add_user(ctx: Context, bus: Bus, user: User) -> User:
         for role in user.roles:
             now.role(role)
         store.upsert_user(conn, user)
+        _audit(
+            ctx,
+            conn,
+            by,
+            "directory.user.add",
+            f"user {user.name}",
+            reason,
+            licence=user.licence.label,
+            administrator=user.administrator,
+        )
         return user
 
     added = _change(ctx, change)
@@ -99,16 +132,32 @@ def add_user(ctx: Context, bus: Bus, user: User) -> User:
     return added
 
 
-def add_skill(ctx: Context, bus: Bus, name: str, description: str = "") -> Skill:
+def add_skill(
+    ctx: Context,
+    bus: Bus,
+    name: str,
+    description: str = "",
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Skill:
     """Add a skill to the catalogue (or change its description)."""
     skill = Skill(name, description)
     with ctx.db.begin() as conn:
         store.add_skill(conn, skill)
+        _audit(ctx, conn, by, "directory.skill.add", f"skill {name}", reason)
     bus.publish(DIRECTORY, "skill added", {"skill": name})
     return skill
 
 
-def add_workgroup(ctx: Context, bus: Bus, workgroup: Workgroup) -> Workgroup:
+def add_workgroup(
+    ctx: Context,
+    bus: Bus,
+    workgroup: Workgroup,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Workgroup:
     """Add a new workgroup; its members, supervisors and skills must exist."""
 
     def change(conn: Connection, now: Directory) -> Workgroup:
@@ -119,6 +168,7 @@ def add_workgroup(ctx: Context, bus: Bus, workgroup: Workgroup) -> Workgroup:
         for skill in workgroup.skills:
             now.skill(skill)
         store.add_workgroup(conn, workgroup)
+        _audit(ctx, conn, by, "directory.workgroup.add", f"workgroup {workgroup.name}", reason)
         return workgroup
 
     added = _change(ctx, change)
@@ -126,7 +176,15 @@ def add_workgroup(ctx: Context, bus: Bus, workgroup: Workgroup) -> Workgroup:
     return added
 
 
-def set_licence(ctx: Context, bus: Bus, user: str, licence: Licence | str) -> User:
+def set_licence(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    licence: Licence | str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     """Give ``user`` another licence (``direct``, ``group``, ``monitor``, ``designer``, ``none``).
 
     Work items the user holds stay; only new work follows the new licence.
@@ -136,12 +194,31 @@ def set_licence(ctx: Context, bus: Bus, user: str, licence: Licence | str) -> Us
     def change(conn: Connection, now: Directory) -> User:
         found = now.user(user)
         store.set_licence(conn, user, chosen)
+        _audit(
+            ctx,
+            conn,
+            by,
+            "directory.user.licence",
+            f"user {user}",
+            reason,
+            licence=chosen.label,
+            before=found.licence.label,
+        )
         return replace(found, licence=chosen)
 
     return _agent_change(ctx, bus, user, "licence changed", change, licence=chosen.label)
 
 
-def set_skill(ctx: Context, bus: Bus, user: str, skill: str, proficiency: int) -> User:
+def set_skill(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    skill: str,
+    proficiency: int,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     """Give ``user`` the catalogued ``skill`` at ``proficiency`` (1-100)."""
     why = proficiency_problem(proficiency, f"{skill!r} for user {user!r}")
     if why is not None:
@@ -151,6 +228,16 @@ def set_skill(ctx: Context, bus: Bus, user: str, skill: str, proficiency: int) -
         found = now.user(user)
         now.skill(skill)
         store.set_skill(conn, user, skill, proficiency)
+        _audit(
+            ctx,
+            conn,
+            by,
+            "directory.user.skill.set",
+            f"user {user}",
+            reason,
+            skill=skill,
+            proficiency=proficiency,
+        )
         return replace(found, skills={**found.skills, skill: proficiency})
 
     return _agent_change(
@@ -158,7 +245,15 @@ def set_skill(ctx: Context, bus: Bus, user: str, skill: str, proficiency: int) -
     )
 
 
-def remove_skill(ctx: Context, bus: Bus, user: str, skill: str) -> User:
+def remove_skill(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    skill: str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     """Take ``skill`` from ``user``.
 
     Raises:
@@ -174,40 +269,80 @@ def remove_skill(ctx: Context, bus: Bus, user: str, skill: str) -> User:
                 f"their skills: {has}"
             )
         store.remove_skill(conn, user, skill)
+        _audit(ctx, conn, by, "directory.user.skill.remove", f"user {user}", reason, skill=skill)
         return replace(found, skills={k: v for k, v in found.skills.items() if k != skill})
 
     return _agent_change(ctx, bus, user, "skills changed", change, skill=skill, proficiency=0)
 
 
-def add_member(ctx: Context, bus: Bus, user: str, workgroup: str) -> Workgroup:
+def add_member(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    workgroup: str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Workgroup:
     """Make ``user`` a member of ``workgroup`` (nothing happens when they are one)."""
-    return _membership(ctx, bus, user, workgroup, member=True)
+    return _membership(ctx, bus, user, workgroup, member=True, by=by, reason=reason)
 
 
-def remove_member(ctx: Context, bus: Bus, user: str, workgroup: str) -> Workgroup:
+def remove_member(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    workgroup: str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> Workgroup:
     """Take ``user`` out of ``workgroup``.
 
     Raises:
         InvalidEntry: the user is not a member.
     """
-    return _membership(ctx, bus, user, workgroup, member=False)
+    return _membership(ctx, bus, user, workgroup, member=False, by=by, reason=reason)
 
 
 def set_supervisor(
-    ctx: Context, bus: Bus, user: str, workgroup: str, supervisor: bool = True
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    workgroup: str,
+    supervisor: bool = True,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
 ) -> Workgroup:
     """Make ``user`` a supervisor of ``workgroup``, or no longer one."""
-    return _membership(ctx, bus, user, workgroup, supervisor=supervisor)
+    return _membership(ctx, bus, user, workgroup, supervisor=supervisor, by=by, reason=reason)
 
 
-def add_role_member(ctx: Context, bus: Bus, user: str, role: str) -> User:
+def add_role_member(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    role: str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     """Give ``user`` the existing ``role``."""
-    return _role(ctx, bus, user, role, member=True)
+    return _role(ctx, bus, user, role, member=True, by=by, reason=reason)
 
 
-def remove_role_member(ctx: Context, bus: Bus, user: str, role: str) -> User:
+def remove_role_member(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    role: str,
+    *,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     """Take ``role`` from ``user``."""
-    return _role(ctx, bus, user, role, member=False)
+    return _role(ctx, bus, user, role, member=False, by=by, reason=reason)
 
 
 def login(ctx: Context, bus: Bus, user: str, status: str | None = None) -> AgentState:
@@ -311,6 +446,8 @@ def _membership(
     *,
     member: bool | None = None,
     supervisor: bool | None = None,
+    by: str | None = None,
+    reason: str | None = None,
 ) -> Workgroup:
     def change(conn: Connection, now: Directory) -> tuple[bool, Workgroup]:
         now.user(user)
@@ -318,6 +455,18 @@ def _membership(
         if member is False and user not in group.members:
             raise InvalidEntry(f"the user {user!r} is not a member of the workgroup {workgroup!r}")
         changed = store.set_membership(conn, user, workgroup, member=member, supervisor=supervisor)
+        if changed:
+            _audit(
+                ctx,
+                conn,
+                by,
+                "directory.workgroup.membership",
+                f"workgroup {workgroup}",
+                reason,
+                user=user,
+                member=member,
+                supervisor=supervisor,
+            )
         members = _toggle(group.members, user, member)
         supervisors = _toggle(group.supervisors, user, supervisor)
         return changed, replace(group, members=members, supervisors=supervisors)
@@ -334,17 +483,42 @@ def _membership(
     return group
 
 
-def _role(ctx: Context, bus: Bus, user: str, role: str, *, member: bool) -> User:
+def _role(
+    ctx: Context,
+    bus: Bus,
+    user: str,
+    role: str,
+    *,
+    member: bool,
+    by: str | None = None,
+    reason: str | None = None,
+) -> User:
     def change(conn: Connection, now: Directory) -> tuple[bool, User]:
         found = now.user(user)
         now.role(role)
         changed = store.set_role_member(conn, user, role, member)
+        if changed:
+            action = "directory.user.role.add" if member else "directory.user.role.remove"
+            _audit(ctx, conn, by, action, f"user {user}", reason, role=role)
         return changed, replace(found, roles=_toggle(found.roles, role, member))
 
     changed, found = _change(ctx, change)
     if changed:
         bus.publish(AGENT, "roles changed", {"user": user, "role": role, "member": member}, {user})
     return found
+
+
+def _audit(
+    ctx: Context,
+    conn: Connection,
+    by: str | None,
+    action: str,
+    target: str,
+    reason: str | None,
+    **detail: Any,
+) -> None:
+    """Record an administrative change in the audit log, in its own transaction."""
+    audit.record(conn, by, action, target, reason, detail or None, at=ctx.clock())
 
 
 def _toggle(names: frozenset[str], name: str, present: bool | None) -> frozenset[str]:

@@ -16,6 +16,7 @@ from openpas.engine.launch import parse_inputs
 from openpas.engine.position import Position, Status
 from openpas.engine.program import Program
 from openpas.errors import FlowError, InputError, OpenpasError
+from openpas.security import audit
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
 from openpas.store import definitions, flows, waits
@@ -184,6 +185,7 @@ def cancel(ctx: Context, flow_id: int, reason: str, by: str) -> None:
     now = ctx.clock()
     with ctx.db.begin() as conn:
         _cancel(ctx, conn, flow_id, reason, by, now)
+        audit.record(conn, by, "flow.cancel", f"flow #{flow_id}", reason, at=now)
 
 
 def _cancel(
@@ -205,8 +207,8 @@ def _cancel(
             _cancel(ctx, conn, child.id, f"its parent flow #{flow_id} was cancelled", by, now)
 
 
-def retry(ctx: Context, flow_id: int, by: str) -> None:
-    """Run the failed (or restored-in-error) action again."""
+def retry(ctx: Context, flow_id: int, by: str, *, reason: str | None = None) -> None:
+    """Run the failed (or restored-in-error) action again (audited: ``by``, why)."""
     now = ctx.clock()
     with ctx.db.begin() as conn:
         record, program, position = _load(ctx, conn, flow_id)
@@ -218,10 +220,20 @@ def retry(ctx: Context, flow_id: int, by: str) -> None:
         interpreter.retry(position)
         _save(ctx, conn, record, program, position, now)
         waits.add_event(conn, flow_id, now, "retried", f"by {by}")
+        audit.record(
+            conn, by, "flow.retry", f"flow #{flow_id}", reason, {"error": record.error}, at=now
+        )
 
 
-def skip(ctx: Context, flow_id: int, by: str, exit_name: str | None = None) -> str:
-    """Continue after the failed action on one of its exits; the exit taken."""
+def skip(
+    ctx: Context,
+    flow_id: int,
+    by: str,
+    exit_name: str | None = None,
+    *,
+    reason: str | None = None,
+) -> str:
+    """Continue after the failed action on one of its exits; the exit taken (audited)."""
     now = ctx.clock()
     with ctx.db.begin() as conn:
         record, program, position = _load(ctx, conn, flow_id)
@@ -235,16 +247,28 @@ def skip(ctx: Context, flow_id: int, by: str, exit_name: str | None = None) -> s
             raise NotAllowed(exc.message) from None
         _save(ctx, conn, record, program, position, now)
         waits.add_event(conn, flow_id, now, "skipped", f"by {by}, on exit {taken}")
+        audit.record(
+            conn,
+            by,
+            "flow.skip",
+            f"flow #{flow_id}",
+            reason,
+            {"exit": taken, "error": record.error},
+            at=now,
+        )
         return taken
 
 
 def add_note(ctx: Context, flow_id: int, author: str, text: str) -> None:
+    """Add a note to a flow (audited: who, and the note itself as the detail)."""
     if not text.strip():
         raise NotAllowed("a note needs some text")
+    now = ctx.clock()
     with ctx.db.begin() as conn:
         if flows.get(conn, flow_id) is None:
             raise NotFound(f"there is no flow #{flow_id}")
-        waits.add_note(conn, flow_id, author, text.strip(), ctx.clock())
+        waits.add_note(conn, flow_id, author, text.strip(), now)
+        audit.record(conn, author, "flow.note", f"flow #{flow_id}", None, text.strip(), at=now)
 
 
 def details(ctx: Context, flow_id: int) -> FlowDetails:

@@ -35,6 +35,7 @@ from openpas.model.actions.sending import FAILURE, TIMEOUT
 from openpas.routing.decisions import Decision
 from openpas.routing.errors import RoutingError
 from openpas.routing.model import QueueStats
+from openpas.security import audit
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
 from openpas.store import directory as directory_store
@@ -348,8 +349,12 @@ class WorkService:
         *,
         to_user: str | None = None,
         to_workgroup: str | None = None,
+        reason: str | None = None,
     ) -> WorkItemRecord:
-        """Move an item (New, ACD - Wait Agent or Held) to a user or a workgroup."""
+        """Move an item (New, ACD - Wait Agent or Held) to a user or a workgroup.
+
+        A supervisor moving an item that is not theirs is recorded in the audit log.
+        """
         if (to_user is None) == (to_workgroup is None):
             raise WorkError("transfer to a user or to a workgroup")
         now = self.ctx.clock()
@@ -364,11 +369,21 @@ class WorkService:
             involved = {record.owner, *record.offered_to} - {None}
             if actor not in involved and not self._supervises(directory, actor, record):
                 raise WorkError(f"{actor} neither has work item #{item_id} nor supervises it")
-            reason = self._undeliverable(
+            if actor not in involved:
+                audit.record(
+                    conn,
+                    actor,
+                    "work.transfer",
+                    f"work item #{item_id}",
+                    reason,
+                    {"from": record.owner or record.workgroup, "to": to_user or to_workgroup},
+                    at=now,
+                )
+            problem = self._undeliverable(
                 directory, "user" if to_user else "workgroup", to_user or to_workgroup or ""
             )
-            if reason is not None:
-                raise WorkError(f"cannot transfer: {reason}")
+            if problem is not None:
+                raise WorkError(f"cannot transfer: {problem}")
             router = self.dispatcher.router
             if record.routing == "workgroup":
                 # Withdraw its offers first: the item may go to one of those agents.
@@ -410,8 +425,9 @@ class WorkService:
         self._published("transferred", result, actor, {to_user} if to_user else set())
         return result
 
-    def pull(self, supervisor: str, item_id: int) -> WorkItemRecord:
-        """A supervisor takes an item someone is working on (their unsaved data is lost)."""
+    def pull(self, supervisor: str, item_id: int, *, reason: str | None = None) -> WorkItemRecord:
+        """A supervisor takes an item someone is working on (their unsaved data is lost;
+        audited)."""
         now = self.ctx.clock()
         directory = self.people()
         with self._writing() as conn:
@@ -423,6 +439,15 @@ class WorkService:
             previous = record.owner
             self._change(conn, record, owner=supervisor, picked_at=now)
             work.add_event(conn, item_id, now, "pulled", supervisor, f"from {previous}")
+            audit.record(
+                conn,
+                supervisor,
+                "work.pull",
+                f"work item #{item_id}",
+                reason,
+                {"from": previous},
+                at=now,
+            )
             if record.routing == "workgroup" and previous:
                 decided = self.dispatcher.release(previous, item_id, now)
                 self.dispatcher.apply(conn, decided, now)
