@@ -16,7 +16,7 @@ from typing import Any
 
 from openpas.errors import ExpressionError, LiteralError, Problem
 from openpas.expr import compile_expression, values
-from openpas.expr.scope import FLOW, UnknownName
+from openpas.expr.scope import FLOW, UnknownName, VariableRef
 from openpas.expr.types import Kind, Type, is_assignable
 from openpas.model.actions.base import ActionNode, ActionSpec, Declared, Path, Where
 from openpas.model.constraints import RuleError, Rules
@@ -240,7 +240,12 @@ class Validator:
     # ------------------------------------------------------------------ expressions
 
     def check_expression(
-        self, raw: Any, path: Path, scope: NameScope, expected: Type | None
+        self,
+        raw: Any,
+        path: Path,
+        scope: NameScope,
+        expected: Type | None,
+        reads: set[VariableRef] | None = None,
     ) -> Type | None:
         if raw is None:
             self.report(path, "an expression is required here", "missing")
@@ -262,6 +267,8 @@ class Validator:
                 offset=(exc.line, exc.column),
             )
             return None
+        if reads is not None:
+            reads.update(compiled.refs)
         return compiled.type
 
     def check_literal(
@@ -334,6 +341,8 @@ class Validator:
             )
         context = ActionContext(self, path, where, scope)
         spec.check(context)
+        if spec.sends_outside:
+            self.check_secured_reads(spec, path, scope, context.reads)
         exits = spec.exits(context)
         exit_ends = [
             self.check_block(block, (*path, *spec.block_path(name)), where, scope)
@@ -342,6 +351,27 @@ class Validator:
         for name, block in spec.bodies().items():
             self.check_block(block, (*path, *spec.block_path(name)), where, scope)
         return spec.terminal or (bool(exit_ends) and all(exit_ends))
+
+    def check_secured_reads(
+        self, spec: ActionSpec, path: Path, scope: NameScope, reads: set[VariableRef]
+    ) -> None:
+        """An action that sends values outside openpas may not read secured variables
+        unless it says ``allow secured: true`` (specifications cannot follow the data)."""
+        if getattr(spec, "allow_secured", False) is True:
+            return
+        secured = sorted(
+            (ref.name, variable.decl.security)
+            for ref in reads
+            if (variable := scope.variable(ref)) is not None and variable.decl.security
+        )
+        for name, security in secured:
+            self.report(
+                path[:-1],
+                f"{spec.kind} sends {name} outside openpas, but {name} is guarded by the "
+                f"security specification {security!r}; remove it, or write `allow secured: "
+                "true` if everyone who receives it may see it",
+                "secured-data",
+            )
 
     # ------------------------------------------------------------------ the state machine
 
@@ -391,6 +421,8 @@ class ActionContext:
         self.path = path
         self._where = where
         self.scope = scope
+        self.reads: set[VariableRef] = set()
+        """Every variable the action's expressions read (for actions that send data out)."""
 
     @property
     def where(self) -> Where:
@@ -400,7 +432,9 @@ class ActionContext:
         self.validator.report((*self.path, *path), message, code)
 
     def expression(self, raw: Any, path: Path, expected: Type | None = None) -> Type | None:
-        return self.validator.check_expression(raw, (*self.path, *path), self.scope, expected)
+        return self.validator.check_expression(
+            raw, (*self.path, *path), self.scope, expected, self.reads
+        )
 
     def value(self, raw: Any, path: Path, expected: Type, target: str | None = None) -> None:
         if isinstance(raw, str) and raw.startswith("="):

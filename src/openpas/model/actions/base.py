@@ -116,6 +116,12 @@ class ActionSpec(Spec):
     """It leaves the current state or task: nothing after it in a block can run."""
     waits: ClassVar[bool] = False
     """It may make the flow wait (a person, a timer, an outside call)."""
+    sends_outside: ClassVar[bool] = False
+    """It sends values outside openpas (an e-mail...), where security specifications cannot
+    follow them. Such a kind declares an ``allow_secured: bool`` parameter (``allow
+    secured``); unless it is true, validation refuses any expression of the action that
+    reads a variable with a security specification. Handlers are trusted server code:
+    ``run handler`` does not count as sending outside."""
 
     def exits(self, ctx: CheckContext | None = None) -> dict[str, Block]:
         """Every way out of the action, each with its block (empty when not written).
