@@ -15,6 +15,7 @@ from openpas.cli import (
     diagram_command,
     run_command,
     schema_command,
+    security_commands,
     server_commands,
     validate_command,
     work_commands,
@@ -39,6 +40,7 @@ app.command("diagram")(diagram_command.diagram)
 app.command("schema")(schema_command.schema)
 server_commands.register(app)
 work_commands.register(app)
+security_commands.register(app)
 
 
 def main() -> None:

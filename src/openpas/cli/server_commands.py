@@ -158,9 +158,10 @@ def activate(
     config: ConfigOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
+    user: UserOption = None,
 ) -> None:
     """Allow new launches of a process again."""
-    processes.set_active(_context(_config(config, db, data_dir)), name, True)
+    processes.set_active(_context(_config(config, db, data_dir)), name, True, by=_user(user))
     print(f"{name} is active")
 
 
@@ -169,9 +170,10 @@ def deactivate(
     config: ConfigOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
+    user: UserOption = None,
 ) -> None:
     """Stop new launches of a process; running flows go on."""
-    processes.set_active(_context(_config(config, db, data_dir)), name, False)
+    processes.set_active(_context(_config(config, db, data_dir)), name, False, by=_user(user))
     print(f"{name} is inactive: no new launches; running flows go on")
 
 

@@ -22,6 +22,7 @@ from openpas.cli.server_commands import (
     DataOption,
     DbOption,
     JsonOption,
+    UserOption,
     _config,
     _context,
     _user,
@@ -101,11 +102,12 @@ def directory_import(
     config: ConfigOption = None,
     db: DbOption = None,
     data_dir: DataOption = None,
+    user: UserOption = None,
 ) -> None:
     """Load a directory file: users, workgroups, roles, skills and statuses."""
     ctx, bus = _open(config, db, data_dir)
     try:
-        found = directory.import_file(ctx, bus, file, merge=merge)
+        found = directory.import_file(ctx, bus, file, merge=merge, by=_user(user))
     except DirectoryError as exc:
         print(exc.describe(), file=sys.stderr)
         raise typer.Exit(FAILED) from None
