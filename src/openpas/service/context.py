@@ -34,8 +34,8 @@ class WorkPort(Protocol):
         """Create a work item in the flow's transaction; None when it cannot be delivered."""
         ...
 
-    def opened(self, item_id: int) -> None:
-        """After the commit: route the new item."""
+    def opened_many(self, item_ids: list[int]) -> None:
+        """After the commit: route the new items."""
         ...
 
     def cancel_items_of(self, conn: Connection, flow_id: int, now: dt.datetime) -> None:

@@ -160,8 +160,8 @@ class Runner:
         for waiting in pending:
             if isinstance(waiting, PendingCall):
                 self._submit(waiting)
-            elif ctx.work is not None:
-                ctx.work.opened(waiting.item_id)
+        if ctx.work is not None:
+            ctx.work.opened_many([p.item_id for p in pending if isinstance(p, OpenedItem)])
         return len(results)
 
     # ------------------------------------------------------------------ calls

@@ -75,6 +75,7 @@ class WorkService:
         self.people = people
         self.dispatcher = Dispatcher(ctx, bus, people)
         self._lock = threading.RLock()
+        self._tx_directory: tuple[Any, Directory] | None = None
         self._seen: tuple[Any, ...] | None = None
         """The rows' fingerprint the router agrees with (None: rebuild at the next sweep)."""
 
@@ -127,7 +128,7 @@ class WorkService:
     ) -> int | None:
         """Create the item in the flow's transaction; None (and the flow takes its
         failure exit) when it cannot be delivered."""
-        directory = directory_store.load(conn)  # in this transaction: no second connection
+        directory = self._directory_in(conn)
         definition = program.definition
         spec = definition.work_item(effect.work_item)
         routing, target = effect.routing, effect.target
@@ -202,6 +203,17 @@ class WorkService:
                 self._seen = work.fingerprint(conn)
         return item_id
 
+    def _directory_in(self, conn: Connection) -> Directory:
+        """The directory as this transaction sees it, read once per transaction (a step
+        of many flows opens many items)."""
+        transaction = conn.get_transaction()
+        cached = self._tx_directory
+        if cached is not None and cached[0] is transaction:
+            return cached[1]
+        directory = directory_store.load(conn)  # in this transaction: no second connection
+        self._tx_directory = (transaction, directory)
+        return directory
+
     @staticmethod
     def _undeliverable(directory: Directory, routing: str, target: str) -> str | None:
         try:
@@ -221,18 +233,30 @@ class WorkService:
 
     def opened(self, item_id: int) -> None:
         """After the flow's commit: route the new item at once."""
+        self.opened_many([item_id])
+
+    def opened_many(self, item_ids: list[int]) -> None:
+        """After a step's commit: route all the items it opened, in one transaction."""
+        if not item_ids:
+            return
         now = self.ctx.clock()
+        direct: list[WorkItemRecord] = []
+        queues: set[str] = set()
         with self._writing() as conn:
-            record = work.get(conn, item_id)
-            if record is None:
-                return
-            if record.routing == "workgroup":
-                decided = self.dispatcher.router.enqueue(item_of(record), now)
-                self.dispatcher.apply(conn, decided, now)
-            else:
-                self.bus.publish("work item", "offered", {"id": item_id}, {record.user or ""})
-        if record.workgroup:
-            self.bus.publish("queue", "changed", {"workgroup": record.workgroup})
+            for item_id in item_ids:
+                record = work.get(conn, item_id)
+                if record is None:
+                    continue
+                if record.routing == "workgroup":
+                    decided = self.dispatcher.router.enqueue(item_of(record), now)
+                    self.dispatcher.apply(conn, decided, now)
+                    queues.add(record.workgroup or "")
+                else:
+                    direct.append(record)
+        for record in direct:
+            self.bus.publish("work item", "offered", {"id": record.id}, {record.user or ""})
+        for workgroup in sorted(queues - {""}):
+            self.bus.publish("queue", "changed", {"workgroup": workgroup})
 
     def cancel_items_of(self, conn: Connection, flow_id: int, now: dt.datetime) -> None:
         """The flow was cancelled: its open items are cancelled too (in its transaction)."""
