@@ -31,11 +31,10 @@ from typing import Any
 from openpas.directory.model import Licence
 from openpas.engine import position as positions
 from openpas.expr import values
-from openpas.expr.values import NOT_SET, Record
+from openpas.expr.values import NOT_SET
 from openpas.model.definition import Definition
 from openpas.model.forms import Page
 from openpas.model.scopes import Variable, parse_target
-from openpas.security import audit
 from openpas.security.principal import Principal
 from openpas.security.rights import (
     NotAllowed,
@@ -47,6 +46,8 @@ from openpas.security.rights import (
     rights_of,
 )
 from openpas.security.specifications import (
+    HIDDEN_TEXT,
+    Scrubber,
     Specifications,
     load_specifications,
     specifications_of,
@@ -68,10 +69,6 @@ from openpas.store.records import (
 from openpas.work import forms
 from openpas.work.service import QueueReport, WorkError, WorkService
 
-HIDDEN_TEXT = "[hidden]"
-"""What replaces the text of a hidden value inside a message."""
-MIN_SCRUBBED = 3
-"""Shorter texts are not cut out of messages (they would garble ordinary words)."""
 MAX_SEARCH = 1000
 CANNOT_WRITE = "you may not see this field, so you cannot change it"
 
@@ -260,25 +257,27 @@ def guarded_launch(
 
 
 def guarded_cancel(ctx: Context, p: Principal, flow_id: int, reason: str) -> None:
-    """Cancel a flow (Manage right and the monitor licence; audited)."""
+    """Cancel a flow (Manage right and the monitor licence; the service audits it)."""
     _manage(ctx, p, flow_id, "cancel")
     flow_service.cancel(ctx, flow_id, reason, p.user)
-    _audit_flow(ctx, p, "flow.cancel", flow_id, reason)
 
 
-def guarded_retry(ctx: Context, p: Principal, flow_id: int) -> None:
+def guarded_retry(ctx: Context, p: Principal, flow_id: int, reason: str | None = None) -> None:
     """Retry the failed action of a flow (Manage right and the monitor licence; audited)."""
     _manage(ctx, p, flow_id, "retry")
-    flow_service.retry(ctx, flow_id, p.user)
-    _audit_flow(ctx, p, "flow.retry", flow_id, None)
+    flow_service.retry(ctx, flow_id, p.user, reason=reason)
 
 
-def guarded_skip(ctx: Context, p: Principal, flow_id: int, exit_name: str | None = None) -> str:
+def guarded_skip(
+    ctx: Context,
+    p: Principal,
+    flow_id: int,
+    exit_name: str | None = None,
+    reason: str | None = None,
+) -> str:
     """Skip the failed action of a flow; the exit taken (Manage and monitor; audited)."""
     _manage(ctx, p, flow_id, "skip")
-    taken = flow_service.skip(ctx, flow_id, p.user, exit_name)
-    _audit_flow(ctx, p, "flow.skip", flow_id, None, f"on exit {taken}")
-    return taken
+    return flow_service.skip(ctx, flow_id, p.user, exit_name, reason=reason)
 
 
 def guarded_add_note(ctx: Context, p: Principal, flow_id: int, text: str) -> None:
@@ -292,30 +291,19 @@ def guarded_add_note(ctx: Context, p: Principal, flow_id: int, text: str) -> Non
 
 
 def guarded_publish(
-    ctx: Context, p: Principal, text: str, source: str | None = None
+    ctx: Context, p: Principal, text: str, source: str | None = None, reason: str | None = None
 ) -> tuple[VersionRecord, Definition]:
-    """Publish a document (designers and administrators; audited)."""
+    """Publish a document (designers and administrators; the service audits it)."""
     require_designer(p, "publish processes")
-    found = processes.publish(ctx, text, p.user, source)
-    with ctx.db.begin() as conn:
-        audit.record(
-            conn,
-            p,
-            "process.publish",
-            f"process {found[0].name}",
-            detail=f"version {found[0].version}",
-            at=ctx.clock(),
-        )
-    return found
+    return processes.publish(ctx, text, p.user, source, reason=reason)
 
 
-def guarded_set_active(ctx: Context, p: Principal, name: str, active: bool) -> None:
+def guarded_set_active(
+    ctx: Context, p: Principal, name: str, active: bool, reason: str | None = None
+) -> None:
     """Activate or deactivate a process (designers and administrators; audited)."""
     require_designer(p, "activate or deactivate processes")
-    processes.set_active(ctx, name, active)
-    with ctx.db.begin() as conn:
-        action = "process.activate" if active else "process.deactivate"
-        audit.record(conn, p, action, f"process {name}", at=ctx.clock())
+    processes.set_active(ctx, name, active, by=p.user, reason=reason)
 
 
 def guarded_processes(ctx: Context, p: Principal) -> list[ProcessRecord]:
@@ -421,12 +409,12 @@ def guarded_transfer(
     return _item_view(work, p, load_specifications(work.ctx), record)
 
 
-def guarded_pull(work: WorkService, p: Principal, item_id: int) -> ItemView:
-    """A supervisor takes an item someone works on (audited)."""
+def guarded_pull(
+    work: WorkService, p: Principal, item_id: int, reason: str | None = None
+) -> ItemView:
+    """A supervisor takes an item someone works on (the service audits it)."""
     require_licence(p, Licence.DIRECT, "pull work items")
-    record = work.pull(p.user, item_id)
-    with work.ctx.db.begin() as conn:
-        audit.record(conn, p, "work.pull", f"work item #{item_id}", at=work.ctx.clock())
+    record = work.pull(p.user, item_id, reason=reason)
     return _item_view(work, p, load_specifications(work.ctx), record)
 
 
@@ -452,50 +440,6 @@ def reportable_values(definition: Definition, found: Mapping[str, Any]) -> dict[
     }
 
 
-# ---------------------------------------------------------------------- cleaning messages
-
-
-class Scrubber:
-    """Cuts the text of hidden values out of messages (errors may quote a value)."""
-
-    def __init__(self, hidden: Iterable[Any]) -> None:
-        texts: set[str] = set()
-        for value in hidden:
-            _texts_of(value, texts)
-        # Longest first, so that a value containing another is cut out whole.
-        self.texts = sorted(
-            (t for t in texts if len(t) >= MIN_SCRUBBED and t not in ("true", "false")),
-            key=len,
-            reverse=True,
-        )
-
-    def __call__(self, text: str | None) -> str | None:
-        if text is None or not self.texts:
-            return text
-        for secret in self.texts:
-            text = text.replace(secret, HIDDEN_TEXT)
-        return text
-
-
-def _texts_of(value: Any, into: set[str]) -> None:
-    if value is NOT_SET or value is None:
-        return
-    if isinstance(value, tuple | list):
-        for item in value:
-            _texts_of(item, into)
-        return
-    if isinstance(value, Record):
-        for item in value.values():
-            _texts_of(item, into)
-        return
-    shown = values.format_value(value)
-    for text in (shown, value if isinstance(value, str) else shown):
-        into.add(text)
-        # Error messages shorten long values (57 characters and "..."): cut those too.
-        if len(text) > 60:
-            into.add(text[:57])
-
-
 # ---------------------------------------------------------------------- helpers
 
 
@@ -516,18 +460,6 @@ def _manage(ctx: Context, p: Principal, flow_id: int, what: str) -> None:
     record = _flow(ctx, flow_id)
     require_monitor(p, f"{what} flows (managing is done in the monitor)")
     load_rights(ctx).require_manage(p, record.process_name)
-
-
-def _audit_flow(
-    ctx: Context,
-    p: Principal,
-    action: str,
-    flow_id: int,
-    reason: str | None,
-    detail: str | None = None,
-) -> None:
-    with ctx.db.begin() as conn:
-        audit.record(conn, p, action, f"flow #{flow_id}", reason, detail, at=ctx.clock())
 
 
 def _designs(p: Principal) -> bool:
@@ -662,6 +594,7 @@ def _refuse_hidden(
 
 __all__ = [
     "CANNOT_WRITE",
+    "HIDDEN_TEXT",
     "FlowView",
     "FrameView",
     "ItemView",

@@ -36,7 +36,6 @@ from openpas.model.naming import suggest
 from openpas.security import audit
 from openpas.security.principal import Principal
 from openpas.service.context import Context
-from openpas.service.flows import NotFound
 from openpas.store import definitions
 from openpas.store import directory as directory_store
 from openpas.store import security_rights as store
@@ -348,6 +347,9 @@ def _check_process(conn: Connection, process: str) -> None:
         return
     names = [p.name for p in definitions.processes(conn)]
     if process not in names:
+        # Imported here: the flow service's steps use this package (no import cycle).
+        from openpas.service.flows import NotFound
+
         raise NotFound(
             f"no process named {process!r} is published{suggest(process, names)}; "
             f"grant on a published process or on {EVERY_PROCESS!r} for every process"

@@ -30,20 +30,27 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from openpas.directory.errors import DirectoryError, InvalidEntry
+from openpas.directory.errors import DirectoryError, InvalidEntry, NotFound
 from openpas.directory.model import Directory, name_problem
+from openpas.engine.position import Position
 from openpas.errors import Problem
+from openpas.expr import values
+from openpas.expr.values import NOT_SET, Record
+from openpas.model.definition import Definition
 from openpas.model.naming import suggest
 from openpas.model.scopes import Variable
 from openpas.model.source import Source, SourceError, parse
 from openpas.security.principal import Principal
 from openpas.security.rights import SubjectKind, audited, require_administrator
 from openpas.service.context import Context
-from openpas.service.flows import NotFound
 from openpas.store import directory as directory_store
 from openpas.store import security_rights as store
 from openpas.store.security_rights import SpecificationRecord
 
+HIDDEN_TEXT = "[hidden]"
+"""What replaces the text of a hidden value inside a message."""
+MIN_SCRUBBED = 3
+"""Shorter texts are not cut out of messages (they would garble ordinary words)."""
 MEMBER_KEYS = ("users", "workgroups", "roles")
 _KIND_OF_KEY = {"users": "user", "workgroups": "workgroup", "roles": "role"}
 
@@ -116,6 +123,74 @@ class Specifications:
         )
 
 
+# ---------------------------------------------------------------------- messages
+
+
+class Scrubber:
+    """Cuts the text of hidden values out of messages (errors may quote a value)."""
+
+    def __init__(self, hidden: Iterable[Any]) -> None:
+        texts: set[str] = set()
+        for value in hidden:
+            _texts_of(value, texts)
+        # Longest first, so that a value containing another is cut out whole.
+        self.texts = sorted(
+            (t for t in texts if len(t) >= MIN_SCRUBBED and t not in ("true", "false")),
+            key=len,
+            reverse=True,
+        )
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None or not self.texts:
+            return text
+        for secret in self.texts:
+            text = text.replace(secret, HIDDEN_TEXT)
+        return text
+
+
+def _texts_of(value: Any, into: set[str]) -> None:
+    if value is NOT_SET or value is None:
+        return
+    if isinstance(value, tuple | list):
+        for item in value:
+            _texts_of(item, into)
+        return
+    if isinstance(value, Record):
+        for item in value.values():
+            _texts_of(item, into)
+        return
+    shown = values.format_value(value)
+    for text in (shown, value if isinstance(value, str) else shown):
+        into.add(text)
+        # Error messages shorten long values (57 characters and "..."): cut those too.
+        if len(text) > 60:
+            into.add(text[:57])
+
+
+def without_secured(definition: Definition, position: Position, text: str | None) -> str | None:
+    """``text`` with the value of every variable that has a security specification cut out.
+
+    For texts kept where no specification can be checked later (a flow's history,
+    the audit log): an engine error may quote the value that broke it.
+    """
+    if text is None:
+        return None
+    found: list[Any] = [
+        position.variables.get(name, NOT_SET)
+        for name, variable in definition.variables.items()
+        if variable.decl.security
+    ]
+    tables = {"state": definition.states, "task": definition.tasks}
+    for frame in position.frames:
+        declared = tables.get(frame.kind, {}).get(frame.name, {})
+        found += [
+            frame.locals.get(name, NOT_SET)
+            for name, variable in declared.items()
+            if variable.decl.security
+        ]
+    return Scrubber(found)(text)
+
+
 # ---------------------------------------------------------------------- services
 
 
@@ -174,7 +249,11 @@ def set_members(ctx: Context, actor: Principal, name: str, members: Members) -> 
     with ctx.db.begin() as conn:
         known = store.all_specifications(conn)
         if name not in known:
-            raise NotFound(f"there is no security specification {name!r}{suggest(name, known)}")
+            raise NotFound(
+                "specification",
+                name,
+                f"there is no security specification {name!r}{suggest(name, known)}",
+            )
         _check_members(directory_store.load(conn), members)
         store.set_members(conn, name, members.pairs())
         audited(
@@ -194,7 +273,11 @@ def delete(ctx: Context, actor: Principal, name: str) -> None:
     with ctx.db.begin() as conn:
         if not store.delete_specification(conn, name):
             known = store.all_specifications(conn)
-            raise NotFound(f"there is no security specification {name!r}{suggest(name, known)}")
+            raise NotFound(
+                "specification",
+                name,
+                f"there is no security specification {name!r}{suggest(name, known)}",
+            )
         audited(
             conn, actor=actor.user, action="specification.delete", target=name, detail="", now=now
         )
@@ -326,7 +409,7 @@ def _check_members(directory: Directory, members: Members) -> None:
         for member in sorted(names):
             why = _missing(directory, kind, member)
             if why is not None:
-                raise NotFound(f"{why}; a security specification lists existing names only")
+                raise NotFound(kind, member, f"{why}; a specification lists existing names only")
 
 
 def _describe(members: Members) -> str:
