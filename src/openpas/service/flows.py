@@ -17,6 +17,7 @@ from openpas.engine.position import Position, Status
 from openpas.engine.program import Program
 from openpas.errors import FlowError, InputError, OpenpasError
 from openpas.security import audit
+from openpas.security.specifications import without_secured
 from openpas.service.context import Context
 from openpas.service.steps import after_status_change, change_of, facts_of
 from openpas.store import definitions, flows, waits
@@ -221,7 +222,13 @@ def retry(ctx: Context, flow_id: int, by: str, *, reason: str | None = None) -> 
         _save(ctx, conn, record, program, position, now)
         waits.add_event(conn, flow_id, now, "retried", f"by {by}")
         audit.record(
-            conn, by, "flow.retry", f"flow #{flow_id}", reason, {"error": record.error}, at=now
+            conn,
+            by,
+            "flow.retry",
+            f"flow #{flow_id}",
+            reason,
+            {"error": without_secured(program.definition, position, record.error)},
+            at=now,
         )
 
 
@@ -253,7 +260,10 @@ def skip(
             "flow.skip",
             f"flow #{flow_id}",
             reason,
-            {"exit": taken, "error": record.error},
+            {
+                "exit": taken,
+                "error": without_secured(program.definition, position, record.error),
+            },
             at=now,
         )
         return taken

@@ -22,6 +22,7 @@ from openpas.engine.program import Program
 from openpas.engine.runtime import Facts
 from openpas.errors import InputError
 from openpas.expr import values
+from openpas.security.specifications import without_secured
 from openpas.service.context import Context
 from openpas.store import definitions, flows, waits
 from openpas.store.flows import FlowChange
@@ -139,11 +140,14 @@ def after_status_change(
     status = position.status
     if status.value == record.status:
         return
+    # An error may quote the value that broke it: history and completion rows are read
+    # where no security specification is checked, so secured values are cut out here.
+    error = without_secured(program.definition, position, position.error)
     if status.is_final:
-        flows.record_completion(conn, record.id, status.value, now, position.error)
+        flows.record_completion(conn, record.id, status.value, now, error)
         waits.add_event(conn, record.id, now, status.value, None)
     elif status in (Status.ERROR, Status.RESTORED_IN_ERROR, Status.PROPAGATED_ERROR):
-        waits.add_event(conn, record.id, now, status.value, position.error)
+        waits.add_event(conn, record.id, now, status.value, error)
     if record.parent_id is None or record.parent_key is None:
         return
     if status is Status.COMPLETED:
