@@ -62,9 +62,9 @@ def ranking(
     """
 
     def tier(name: str) -> int:
-        if name == preferred:
-            return PREFERRED
-        return DECLINED if name in declined else OTHERS
+        if name in declined:
+            return DECLINED
+        return PREFERRED if name == preferred else OTHERS
 
     if distribution == "best skill":
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from openpas.routing.decisions import Allocate, Decision, Offer, Revoke
@@ -158,8 +159,9 @@ class Router:
                     self._withdraw(entry, name, out, revoke=True)
                     freed.append(name)
                     revoked.append(entry)
+        # The minimums may have dropped: every member with room may now take more.
+        freed += sorted(self._ready.get(queue.workgroup, ()))
         self._settle(out, freed, revoked)
-        self._rebalance(lane, out)
         return out
 
     def enqueue(self, item: Item, now: dt.datetime) -> list[Decision]:
@@ -609,22 +611,33 @@ class Router:
     def _settle(self, out: list[Decision], freed: Iterable[str], entries: list[_Entry]) -> None:
         """Restore the invariant after agents got room and items came to need agents.
 
-        Agents with room first take the most urgent items they have not declined;
-        then each item in need goes to the best agent left (decliners last); then
-        agents still with room may take back items they declined, since no one
-        else can.
+        Items in need first go to the agents who had room before (for whom, by the
+        invariant, nothing else waits), unless their preferred agent just got room;
+        then agents who just got room take the most urgent items they have not
+        declined; then items still in need go to anyone left (decliners last);
+        then agents still with room may take back items they declined, since no
+        one else can.
         """
         agents = [self._agents[n] for n in dict.fromkeys(freed) if n in self._agents]
-        for c in agents:
-            self._serve(c, out, declined_ok=False)
-        for entry in sorted(entries, key=lambda e: e.key):
+        names = {c.agent.name for c in agents}
+        waiting = sorted(entries, key=lambda e: e.key)
+        for entry in waiting:
+            preferred = entry.item.preferred
+            if preferred in names and self._agents[preferred].ready_in:
+                continue
+            if self._entries.get(entry.item.id) is entry:
+                self._route(entry, out, names)
+        self._serve(agents, out, declined_ok=False)
+        for entry in waiting:
             if self._entries.get(entry.item.id) is entry:
                 self._route(entry, out)
-        for c in agents:
-            self._serve(c, out, declined_ok=True)
+        self._serve(agents, out, declined_ok=True)
 
-    def _route(self, entry: _Entry, out: list[Decision]) -> None:
-        """Offer the item to the best eligible agents with room, as many as it needs."""
+    def _route(
+        self, entry: _Entry, out: list[Decision], passed: AbstractSet[str] = frozenset()
+    ) -> None:
+        """Offer the item to the best eligible agents with room, as many as it needs,
+        leaving out the ``passed`` agents."""
         need = entry.needs()
         if need <= 0:
             return
@@ -636,7 +649,7 @@ class Router:
         effective = lane.effective(entry.requirement)
         candidates = []
         for name in ready:
-            if name in entry.offers or name in item.excluded:
+            if name in entry.offers or name in item.excluded or name in passed:
                 continue
             c = self._agents[name]
             if meets(c.agent.skills, effective):
@@ -658,18 +671,43 @@ class Router:
         for c in chosen:
             self._give(entry, c, out)
 
-    def _serve(self, c: Candidate, out: list[Decision], declined_ok: bool) -> None:
-        """Give an agent with room the most urgent items it is eligible for."""
-        while c.ready_in:
-            entry = self._most_urgent(c, declined_ok=False)
-            if entry is None and declined_ok:
-                entry = self._most_urgent(c, declined_ok=True)
+    def _serve(self, agents: list[Candidate], out: list[Decision], declined_ok: bool) -> None:
+        """Give agents with room the most urgent items they are eligible for.
+
+        Items go out in routing order across all these agents; when several of
+        them would take the same item next, the item's ranking (preferred agent,
+        then the queue's distribution) chooses among them.
+        """
+        best: dict[str, _Entry | None] = {
+            c.agent.name: self._most_urgent(c, declined_ok) for c in agents if c.ready_in
+        }
+        while True:
+            entry: _Entry | None = None
+            for candidate in best.values():
+                if candidate is not None and (entry is None or candidate.key < entry.key):
+                    entry = candidate
             if entry is None:
                 return
-            self._give(entry, c, out)
+            takers = [self._agents[n] for n, e in best.items() if e is entry]
+            lane = self._lane(entry.item.workgroup)
+            rank = ranking(
+                lane.queue.distribution,
+                lane.effective(entry.requirement),
+                entry.item.preferred,
+                entry.declined,
+                lane.served,
+            )
+            for c in heapq.nsmallest(max(entry.needs(), 1), takers, key=rank):
+                self._give(entry, c, out)
+            for c in takers:
+                best[c.agent.name] = self._most_urgent(c, declined_ok) if c.ready_in else None
 
     def _most_urgent(self, c: Candidate, declined_ok: bool) -> _Entry | None:
-        """The first item in routing order, across the agent's queues, it may be offered."""
+        """The first item in routing order, across the agent's queues, it may be offered.
+
+        Items the agent declined count only with ``declined_ok`` and while nobody
+        else holds an offer of them.
+        """
         name, skills = c.agent.name, c.agent.skills
         best: _Entry | None = None
         best_key: Key | None = None
@@ -693,21 +731,3 @@ class Router:
                     best, best_key = entry, key
                     break
         return best
-
-    def _rebalance(self, lane: Lane, out: list[Decision]) -> None:
-        """Offer every item of a lane that agents with room can now take, in order."""
-        workgroup = lane.queue.workgroup
-        able: dict[Requirement, list[str]] = {}
-        for key, bucket in lane.routable():
-            ready = self._ready.get(workgroup)
-            if not ready:
-                return
-            names = able.get(bucket.requirement)
-            if names is None:
-                names = [n for n in ready if meets(self._agents[n].agent.skills, bucket.effective)]
-                able[bucket.requirement] = names
-            if not any(n in ready for n in names):
-                continue
-            entry = self._entries.get(key[2])
-            if entry is not None and entry.routable:
-                self._route(entry, out)
