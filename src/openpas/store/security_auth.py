@@ -279,8 +279,9 @@ def failures_of_user(
 ) -> tuple[int, dt.datetime | None]:
     """Failed sign-ins as ``user`` since ``since`` and after the user's last success:
     how many, and the latest."""
+    # By id, not time: a failure in the same instant as a success still counts.
     last_success = (
-        select(func.max(login_attempts.c.at))
+        select(func.max(login_attempts.c.id))
         .where(login_attempts.c.user_name == user, login_attempts.c.success.is_(True))
         .scalar_subquery()
     )
@@ -288,7 +289,7 @@ def failures_of_user(
         login_attempts.c.user_name == user,
         login_attempts.c.success.is_(False),
         login_attempts.c.at >= since,
-        and_(last_success.is_(None) | (login_attempts.c.at > last_success)),
+        and_(last_success.is_(None) | (login_attempts.c.id > last_success)),
     )
     count, last = conn.execute(query).one()
     return int(count), aware(last)
