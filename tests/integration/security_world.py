@@ -34,7 +34,7 @@ users:
   wade: {licence: group}
   rory: {licence: group}
 workgroups:
-  Officers: {members: [olga, mia, wade, rory], supervisors: [mona]}
+  Officers: {members: [olga, mia, wade], supervisors: [mona]}
 roles:
   Viewers: [rory]
 specifications:
