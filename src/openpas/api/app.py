@@ -10,9 +10,9 @@ over the guard and the services.
 from __future__ import annotations
 
 import asyncio
-import threading
 import importlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from types import ModuleType
