@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import Field
 
 from openpas.model.actions.base import ActionSpec, CheckContext, Where, action
-from openpas.model.naming import suggest
+from openpas.model.actions.passing import check_inputs
 from openpas.model.spec import Raw
 
 
@@ -36,14 +36,4 @@ class ChangeState(ActionSpec):
         if target is None:
             return
         declared = ctx.variables_of(target)
-        for name, raw in self.inputs.items():
-            var = declared.get(name)
-            if var is None or not var.decl.access.is_input:
-                inputs = [n for n, v in declared.items() if v.decl.access.is_input]
-                ctx.problem(
-                    ("inputs", name),
-                    f"state {self.state!r} has no input {name!r}{suggest(name, inputs)}",
-                    "unknown",
-                )
-                continue
-            ctx.value(raw, ("inputs", name), var.type)
+        check_inputs(ctx, declared, self.inputs, f"state {self.state!r}")

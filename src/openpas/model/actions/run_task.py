@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from openpas.expr.types import is_assignable
 from openpas.model.actions.base import ActionSpec, CheckContext, Path, action
+from openpas.model.actions.passing import check_inputs, check_outputs
 from openpas.model.naming import suggest
 from openpas.model.spec import Raw
 
@@ -59,44 +59,9 @@ class RunTask(ActionSpec):
         if task is None:
             return
         declared = ctx.variables_of(task)
-        for name, raw in self.inputs.items():
-            var = declared.get(name)
-            if var is None or not var.decl.access.is_input:
-                inputs = [n for n, v in declared.items() if v.decl.access.is_input]
-                ctx.problem(
-                    ("inputs", name),
-                    f"task {self.task!r} has no input {name!r}{suggest(name, inputs)}",
-                    "unknown",
-                )
-                continue
-            ctx.value(raw, ("inputs", name), var.type)
-        for name, var in declared.items():
-            if (
-                var.decl.access.is_input
-                and var.decl.required
-                and var.decl.initial is None
-                and name not in self.inputs
-            ):
-                ctx.problem(
-                    ("inputs",), f"task {self.task!r} requires the input {name!r}", "missing"
-                )
-        for name, target in self.outputs.items():
-            var = declared.get(name)
-            if var is None or not var.decl.access.is_output:
-                outputs = [n for n, v in declared.items() if v.decl.access.is_output]
-                ctx.problem(
-                    ("outputs", name),
-                    f"task {self.task!r} has no output {name!r}{suggest(name, outputs)}",
-                    "unknown",
-                )
-                continue
-            target_type = ctx.target(target, ("outputs", name))
-            if target_type is not None and not is_assignable(target_type, var.type):
-                ctx.problem(
-                    ("outputs", name),
-                    f"the output {name} is a {var.type} but {target} is a {target_type}",
-                    "type",
-                )
+        callee = f"task {self.task!r}"
+        check_inputs(ctx, declared, self.inputs, callee)
+        check_outputs(ctx, declared, self.outputs, callee)
         known = ctx.task_exits(self.task) | {DEFAULT}
         for name in self.exit_blocks:
             if name not in known:

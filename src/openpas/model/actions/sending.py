@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from openpas.expr.types import DATETIME, DURATION, INTEGER, STRING, is_assignable
+from openpas.expr.types import DATETIME, DURATION, INTEGER, STRING
 from openpas.model.actions.base import ActionSpec, CheckContext, Path
+from openpas.model.actions.passing import check_inputs, check_outputs
 from openpas.model.naming import suggest
 from openpas.model.spec import Raw
 
@@ -86,36 +87,9 @@ class SendWorkItem(ActionSpec):
                     "unknown",
                 )
         declared = ctx.variables_of(item)
-        for name, raw in self.inputs.items():
-            var = declared.get(name)
-            if var is None or not var.decl.access.is_input:
-                inputs = [n for n, v in declared.items() if v.decl.access.is_input]
-                ctx.problem(
-                    ("inputs", name),
-                    f"the work item {self.work_item!r} has no input {name!r}"
-                    f"{suggest(name, inputs)}",
-                    "unknown",
-                )
-                continue
-            ctx.value(raw, ("inputs", name), var.type)
-        for name, target in self.outputs.items():
-            var = declared.get(name)
-            if var is None or not var.decl.access.is_output:
-                outputs = [n for n, v in declared.items() if v.decl.access.is_output]
-                ctx.problem(
-                    ("outputs", name),
-                    f"the work item {self.work_item!r} has no output {name!r}"
-                    f"{suggest(name, outputs)}",
-                    "unknown",
-                )
-                continue
-            target_type = ctx.target(target, ("outputs", name))
-            if target_type is not None and not is_assignable(target_type, var.type):
-                ctx.problem(
-                    ("outputs", name),
-                    f"the output {name} is a {var.type} but {target} is a {target_type}",
-                    "type",
-                )
+        callee = f"the work item {self.work_item!r}"
+        check_inputs(ctx, declared, self.inputs, callee, required=False)
+        check_outputs(ctx, declared, self.outputs, callee)
         for index, name in enumerate(self.exclude):
             ctx.work_item(name, ("exclude", index))
         if self.prefer is not None:
