@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from openpas.store import schema, schema_directory, schema_security, schema_work
+from openpas.store import (
+    schema,
+    schema_directory,
+    schema_monitor,
+    schema_security,
+    schema_work,
+)
 
 metadata = schema.metadata
 
-__all__ = ["metadata", "schema", "schema_directory", "schema_security", "schema_work"]
+__all__ = [
+    "metadata",
+    "schema",
+    "schema_directory",
+    "schema_monitor",
+    "schema_security",
+    "schema_work",
+]
