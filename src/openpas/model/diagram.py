@@ -2,7 +2,8 @@
 
 :func:`graph` reads the state machine out of a definition; :func:`mermaid` and
 :func:`svg` draw it. The SVG layout is computed here (layers by distance from
-the start state), so no external program is needed.
+the start state), so no external program is needed. Both can mark the state a
+flow is in now (``current``), as the monitor shows a flow.
 """
 
 from __future__ import annotations
@@ -122,9 +123,30 @@ def _mermaid_text(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " _-./," else f"#{ord(ch)};" for ch in text)
 
 
-def mermaid(definition: Definition | ProcessSpec) -> str:
-    """A Mermaid ``stateDiagram-v2`` of the process."""
+def _check_current(shape: Graph, current: str | None) -> None:
+    if current is not None and current not in shape.states:
+        listing = ", ".join(repr(s) for s in shape.states)
+        raise ValueError(
+            f"the current state {current!r} is not a state of {shape.name!r}; "
+            f"its states are {listing}"
+        )
+
+
+CURRENT_FILL = "#ffe8a3"
+CURRENT_STROKE = "#b35900"
+
+
+def mermaid(definition: Definition | ProcessSpec, current: str | None = None) -> str:
+    """A Mermaid ``stateDiagram-v2`` of the process.
+
+    Args:
+        current: a state to mark as the one a flow is in now (class ``current``).
+
+    Raises:
+        ValueError: ``current`` is not a state of the process.
+    """
     shape = graph(definition)
+    _check_current(shape, current)
     ids = {name: f"s{index}" for index, name in enumerate(shape.states)}
     lines = ["---", f"title: {_mermaid_text(shape.name)}", "---", "stateDiagram-v2"]
     for name in shape.states:
@@ -139,6 +161,11 @@ def mermaid(definition: Definition | ProcessSpec) -> str:
             continue
         label = f" : {_mermaid_text(edge.label)}" if edge.label else ""
         lines.append(f"    {ids[edge.source]} --> {target}{label}")
+    if current is not None:
+        lines.append(
+            f"    classDef current fill:{CURRENT_FILL},stroke:{CURRENT_STROKE},stroke-width:3px"
+        )
+        lines.append(f"    class {ids[current]} current")
     return "\n".join(lines) + "\n"
 
 
@@ -224,9 +251,19 @@ def _boxes(shape: Graph, layers: list[list[str]]) -> dict[str, _Box]:
     return boxes
 
 
-def svg(definition: Definition | ProcessSpec) -> str:
-    """The state diagram as a standalone SVG document."""
+def svg(definition: Definition | ProcessSpec, current: str | None = None) -> str:
+    """The state diagram as a standalone SVG document.
+
+    Args:
+        current: a state to mark as the one a flow is in now: its group has the classes
+            ``state current`` and ``data-current="true"``, a stronger outline and fill,
+            and a "current" caption above it.
+
+    Raises:
+        ValueError: ``current`` is not a state of the process.
+    """
     shape = graph(definition)
+    _check_current(shape, current)
     layers = _layers(shape)
     boxes = _boxes(shape, layers)
     width = max((b.x + b.width for b in boxes.values()), default=0.0) + _MARGIN + 80
@@ -258,7 +295,9 @@ def svg(definition: Definition | ProcessSpec) -> str:
         if edge.label:
             label_parts.append(_label(edge.label, lx, ly))
     for name in shape.states:
-        parts.append(_state(boxes[name], shape.tasks.get(name, ()), name == shape.start))
+        parts.append(
+            _state(boxes[name], shape.tasks.get(name, ()), name == shape.start, name == current)
+        )
     end = boxes.get(END)
     if end is not None:
         parts.append(
@@ -309,12 +348,18 @@ def _label(text: str, x: float, y: float) -> str:
     )
 
 
-def _state(box: _Box, tasks: tuple[str, ...], is_start: bool) -> str:
+def _state(box: _Box, tasks: tuple[str, ...], is_start: bool, is_current: bool = False) -> str:
     stroke = 'stroke="#1f4e8c" stroke-width="2.5"' if is_start else 'stroke="#333"'
+    fill = "#eef3fb"
+    group = f'<g class="state" data-name={quoteattr(box.name)}>'
+    if is_current:
+        stroke = f'stroke="{CURRENT_STROKE}" stroke-width="3.5"'
+        fill = CURRENT_FILL
+        group = f'<g class="state current" data-name={quoteattr(box.name)} data-current="true">'
     out = [
-        f'<g class="state" data-name={quoteattr(box.name)}>',
+        group,
         f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.width:.1f}" '
-        f'height="{box.height:.1f}" rx="10" fill="#eef3fb" {stroke}/>',
+        f'height="{box.height:.1f}" rx="10" fill="{fill}" {stroke}/>',
         f'<text x="{box.cx:.1f}" y="{box.y + 22:.1f}" text-anchor="middle" '
         f'font-weight="bold">{escape(box.name)}</text>',
     ]
@@ -323,6 +368,11 @@ def _state(box: _Box, tasks: tuple[str, ...], is_start: bool) -> str:
         out.append(
             f'<text x="{box.cx:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11" '
             f'fill="#555">runs {escape(task)}</text>'
+        )
+    if is_current:  # above the box (left of the arrows coming in), so the layout needs no room
+        out.append(
+            f'<text class="current-caption" x="{box.x + 4:.1f}" y="{box.y - 5:.1f}" '
+            f'font-size="11" font-weight="bold" fill="{CURRENT_STROKE}">current</text>'
         )
     out.append("</g>")
     return "".join(out)
