@@ -22,7 +22,9 @@ from fastapi import FastAPI
 from openpas import __version__
 from openpas.api import health, problems
 from openpas.api.routes import ROUTERS
+from openpas.api.routes.events import HEARTBEAT
 from openpas.api.server import Server
+from openpas.api.stream import RecentEvents
 
 log = logging.getLogger("openpas.api")
 
@@ -44,6 +46,7 @@ def create_app(server: Server, *, stop_on_shutdown: bool = True) -> FastAPI:
             yield
         finally:
             app.state.shutting_down.set()
+            app.state.recent_events.close()
             if stop_on_shutdown:
                 # Finishing the steps in progress may take seconds: off the event loop.
                 await asyncio.to_thread(server.stop)
@@ -60,6 +63,9 @@ def create_app(server: Server, *, stop_on_shutdown: bool = True) -> FastAPI:
     )
     app.state.server = server
     app.state.shutting_down = threading.Event()
+    """Set when the server stops: event streams end so that the shutdown can finish."""
+    app.state.recent_events = RecentEvents(server.node.bus)
+    app.state.heartbeat = HEARTBEAT
     problems.install(app)
     app.include_router(health.router)
     for router in ROUTERS:

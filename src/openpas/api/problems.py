@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -38,8 +40,18 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
+# Same class name, other meaning: checked first, by module and name.
+_STATUS_BY_QUALNAME = {
+    # "does not apply to the flow as it is now" (retry a running flow, launch a deactivated one)
+    "openpas.service.flows.NotAllowed": 409,
+}
+
+
 def status_of(exc: OpenpasError) -> int:
     for cls in type(exc).__mro__:
+        qualified = _STATUS_BY_QUALNAME.get(f"{cls.__module__}.{cls.__qualname__}")
+        if qualified is not None:
+            return qualified
         found = _STATUS_BY_NAME.get(cls.__name__)
         if found is not None:
             return found
@@ -60,11 +72,20 @@ def install(app: FastAPI) -> None:
         invalid = getattr(exc, "invalid", None)
         if isinstance(invalid, dict):
             extra["invalid"] = invalid
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         response = problem(status, type(exc).__name__, exc.message, **extra)
-        if headers:
-            response.headers.update(headers)
+        if status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        retry_at = getattr(exc, "retry_at", None)
+        if status == 429 and isinstance(retry_at, dt.datetime):
+            wait = (retry_at - dt.datetime.now(dt.UTC)).total_seconds()
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
         return response
+
+    @app.exception_handler(ValueError)
+    async def _value(request: Request, exc: ValueError) -> JSONResponse:
+        # The services raise ValueError for a bad argument (a limit, a lifetime, a name);
+        # the message names the value and what was expected.
+        return problem(422, "Invalid value", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

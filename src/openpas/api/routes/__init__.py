@@ -4,4 +4,26 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-ROUTERS: list[APIRouter] = []
+from openpas.api.routes import (
+    auth,
+    directory,
+    events,
+    flows,
+    parameters,
+    presence,
+    processes,
+    queues,
+    work,
+)
+
+ROUTERS: list[APIRouter] = [
+    auth.router,
+    processes.router,
+    flows.router,
+    work.router,
+    presence.router,
+    queues.router,
+    directory.router,
+    parameters.router,
+    events.router,
+]
