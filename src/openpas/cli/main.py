@@ -16,6 +16,7 @@ from openpas.cli import (
     run_command,
     schema_command,
     security_commands,
+    serve_command,
     server_commands,
     validate_command,
     work_commands,
@@ -38,6 +39,7 @@ app.command("validate")(validate_command.validate)
 app.command("run")(run_command.run)
 app.command("diagram")(diagram_command.diagram)
 app.command("schema")(schema_command.schema)
+app.command("serve")(serve_command.serve)
 server_commands.register(app)
 work_commands.register(app)
 security_commands.register(app)
