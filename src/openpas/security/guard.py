@@ -55,7 +55,7 @@ from openpas.security.specifications import (
 from openpas.service import flows as flow_service
 from openpas.service import processes
 from openpas.service.context import Context
-from openpas.store import flows
+from openpas.store import definitions, flows
 from openpas.store import security_rights as rights_store
 from openpas.store import work as work_store
 from openpas.store.records import (
@@ -304,6 +304,45 @@ def guarded_set_active(
     """Activate or deactivate a process (designers and administrators; audited)."""
     require_designer(p, "activate or deactivate processes")
     processes.set_active(ctx, name, active, by=p.user, reason=reason)
+
+
+@dataclass(frozen=True)
+class LaunchInput:
+    """One launch input of a process, as a launch form shows it (no value: inputs start empty)."""
+
+    name: str
+    label: str
+    type: str
+    required: bool
+    description: str
+    constraints: tuple[dict[str, Any], ...]
+    """As :attr:`openpas.work.forms.FieldView.constraints`."""
+
+
+def guarded_launch_form(ctx: Context, p: Principal, process: str) -> tuple[LaunchInput, ...]:
+    """The launch inputs of the latest version of ``process``, for ``p``'s launch form.
+
+    Raises:
+        NotAllowed: ``p`` may not launch it. NotFound: it was never published.
+    """
+    load_rights(ctx).require_launch(p, process, "production")
+    with ctx.read() as conn:
+        found = definitions.launchable(conn, process)
+        if found is None:
+            raise flow_service.NotFound(f"no process named {process!r} is published")
+        definition = ctx.program(conn, found[1].id).definition
+    return tuple(
+        LaunchInput(
+            name=name,
+            label=variable.decl.label or name,
+            type=str(variable.type),
+            required=variable.decl.required and variable.decl.initial is None,
+            description=variable.decl.description,
+            constraints=forms.constraints_of(definition, variable),
+        )
+        for name, variable in definition.variables.items()
+        if variable.decl.access.is_input
+    )
 
 
 def guarded_processes(ctx: Context, p: Principal) -> list[ProcessRecord]:
@@ -598,6 +637,7 @@ __all__ = [
     "FlowView",
     "FrameView",
     "ItemView",
+    "LaunchInput",
     "NotAllowed",
     "PickedUp",
     "Scrubber",
@@ -608,6 +648,7 @@ __all__ = [
     "guarded_hold",
     "guarded_items",
     "guarded_launch",
+    "guarded_launch_form",
     "guarded_page",
     "guarded_pick_up",
     "guarded_processes",

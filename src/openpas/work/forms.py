@@ -19,6 +19,7 @@ from openpas.expr.values import NOT_SET
 from openpas.model.definition import Definition
 from openpas.model.forms import Button, ButtonKind, Control, Direction, Page, WorkItemSpec
 from openpas.model.scopes import Variable, parse_target
+from openpas.model.variables import Constraints, SimpleTypeDecl
 
 Data = dict[str, dict[str, Any]]
 """``{"process": {name: value}, "local": {name: value}}``: typed values."""
@@ -68,6 +69,15 @@ class FieldView:
     secured: str | None = None
     """The security specification of the bound variable, if any."""
     rules: tuple[str, ...] = ()
+    constraints: tuple[dict[str, Any], ...] = ()
+    """The declared constraints that apply to the value, as data a client can check while
+    the user types (each dict is one declaration: a custom type's, then the variable's;
+    all of them apply): ``min``/``max`` (text), ``min_length``, ``max_length``,
+    ``pattern``, ``characters``, ``choices``, ``decimal_places``, ``min_items``,
+    ``max_items``, ``trim``."""
+    columns: tuple[str, ...] | None = None
+    """For a table: the fields shown, in order."""
+    multi_select: bool = False
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,9 @@ def view(definition: Definition, work_item: str, page_name: str, data: Data) -> 
                 help=control.help or (variable.decl.description or None),
                 secured=variable.decl.security,
                 rules=_rules_text(variable),
+                constraints=constraints_of(definition, variable),
+                columns=_columns(variable.type, control),
+                multi_select=control.multi_select,
             )
         )
     texts = tuple(c.text for c in page.controls if c.text is not None)
@@ -211,6 +224,60 @@ def _default_control(type_: Type) -> str:
         Kind.TIME: "time",
         Kind.LIST: "table",
     }.get(type_.kind, "text")
+
+
+def constraints_of(definition: Definition, variable: Variable) -> tuple[dict[str, Any], ...]:
+    """The declarations whose constraints apply to ``variable``'s value, as plain data.
+
+    A custom simple type's chain comes first (its base type's, then its own), then the
+    variable's declaration; for a list, only the variable's own (they bound the list).
+    """
+    decls: list[Constraints] = []
+    if variable.type.kind is not Kind.LIST:
+        written = variable.decl.type.strip()
+        chain: list[Constraints] = []
+        seen: set[str] = set()
+        while written in definition.spec.types and written not in seen:
+            seen.add(written)
+            found = definition.spec.types[written]
+            if not isinstance(found, SimpleTypeDecl):
+                break
+            chain.insert(0, found)
+            written = found.base.strip()
+        decls += chain
+    decls.append(variable.decl)
+    result = []
+    for decl in decls:
+        plain: dict[str, Any] = {}
+        for key, given in (
+            ("min", decl.minimum),
+            ("max", decl.maximum),
+            ("min_length", decl.min_length),
+            ("max_length", decl.max_length),
+            ("pattern", decl.pattern),
+            ("characters", decl.characters.value if decl.characters else None),
+            ("decimal_places", decl.decimal_places),
+            ("min_items", decl.min_items),
+            ("max_items", decl.max_items),
+        ):
+            if given is not None:
+                plain[key] = given if isinstance(given, int | str) else str(given)
+        if decl.choices is not None:
+            plain["choices"] = [str(c) for c in decl.choices]
+        if decl.trim:
+            plain["trim"] = True
+        if plain:
+            result.append(plain)
+    return tuple(result)
+
+
+def _columns(type_: Type, control: Control) -> tuple[str, ...] | None:
+    if control.columns:
+        return tuple(control.columns)
+    base = type_.element() if type_.kind is Kind.LIST else type_
+    if base.kind is Kind.COMPLEX:
+        return tuple(name for name, _ in base.fields)
+    return None
 
 
 def _rules_text(variable: Variable) -> tuple[str, ...]:
