@@ -31,13 +31,14 @@ log = logging.getLogger("openpas.api")
 API_PREFIX = "/api/v1"
 
 
-def create_app(server: Server, *, stop_on_shutdown: bool = True) -> FastAPI:
+def create_app(server: Server, *, stop_on_shutdown: bool = True, pages: bool = True) -> FastAPI:
     """The application serving ``server``.
 
     Args:
         server: the composed server; the app keeps it in ``app.state.server``.
         stop_on_shutdown: stop the server's node when the app shuts down (tests
             that share one server between apps turn it off).
+        pages: add the web pages (``openpas.web.routes``); the API's own tests go without.
     """
 
     @asynccontextmanager
@@ -70,7 +71,7 @@ def create_app(server: Server, *, stop_on_shutdown: bool = True) -> FastAPI:
     app.include_router(health.router)
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
-    web = _web_routes()
+    web = _web_routes() if pages else None
     if web is not None:
         install: Callable[[FastAPI], None] = web.install
         install(app)
