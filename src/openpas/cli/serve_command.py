@@ -50,6 +50,11 @@ class _Uvicorn(uvicorn.Server):
         if stopping is not None:
             stopping.set()
         super().handle_exit(sig, frame)  # type: ignore[arg-type]
+        # uvicorn raises the signal again after its shutdown, which would end the
+        # process with "killed by SIGTERM"; a graceful stop is a success (exit 0).
+        captured = getattr(self, "_captured_signals", None)
+        if isinstance(captured, list):
+            captured.clear()
 
 
 def serve(
