@@ -24,6 +24,8 @@ from openpas.work.forms import PageView
 from openpas.work.service import QueueReport
 
 NAME = Field(min_length=1, max_length=200)
+MAX_ID = 2**63 - 1
+"""The largest id a database keeps (64-bit)."""
 REASON = Field(default=None, max_length=2000)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
 from openpas.api import deps, schemas
 from openpas.api.responses import API_PROBLEMS
@@ -55,7 +55,9 @@ def search(
     response_model=schemas.FlowDetailsOut,
 )
 def details(
-    flow_id: int, ctx: deps.CurrentContext, p: deps.CurrentPrincipal
+    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    ctx: deps.CurrentContext,
+    p: deps.CurrentPrincipal,
 ) -> schemas.FlowDetailsOut:
     return schemas.flow_details_out(guard.guarded_flow(ctx, p, flow_id))
 
@@ -64,7 +66,10 @@ def details(
     "/flows/{flow_id}/cancel", summary="Cancel a flow", status_code=status.HTTP_204_NO_CONTENT
 )
 def cancel(
-    flow_id: int, body: schemas.Cancel, ctx: deps.CurrentContext, p: deps.CurrentPrincipal
+    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    body: schemas.Cancel,
+    ctx: deps.CurrentContext,
+    p: deps.CurrentPrincipal,
 ) -> Response:
     guard.guarded_cancel(ctx, p, flow_id, body.reason)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -76,7 +81,7 @@ def cancel(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def retry(
-    flow_id: int,
+    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     body: schemas.Retry | None = None,
@@ -91,7 +96,7 @@ def retry(
     response_model=schemas.Skipped,
 )
 def skip(
-    flow_id: int,
+    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     body: schemas.Skip | None = None,
@@ -107,7 +112,10 @@ def skip(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def add_note(
-    flow_id: int, body: schemas.Note, ctx: deps.CurrentContext, p: deps.CurrentPrincipal
+    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    body: schemas.Note,
+    ctx: deps.CurrentContext,
+    p: deps.CurrentPrincipal,
 ) -> Response:
     guard.guarded_add_note(ctx, p, flow_id, body.text)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

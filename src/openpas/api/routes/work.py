@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Request, Response, status
 
 from openpas.api import deps, schemas
 from openpas.api.responses import API_PROBLEMS
@@ -34,7 +34,9 @@ def my_items(work: Work, p: deps.CurrentPrincipal) -> list[schemas.ItemOut]:
     summary="Pick up (or resume) a work item; held at once if it needs a field I may not see",
     response_model=schemas.PickedUpOut,
 )
-def pick_up(item_id: int, work: Work, p: deps.CurrentPrincipal) -> schemas.PickedUpOut:
+def pick_up(
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], work: Work, p: deps.CurrentPrincipal
+) -> schemas.PickedUpOut:
     picked = guard.guarded_pick_up(work, p, item_id)
     return schemas.PickedUpOut(item=schemas.item_out(picked.item), held_because=picked.held_because)
 
@@ -44,7 +46,9 @@ def pick_up(item_id: int, work: Work, p: deps.CurrentPrincipal) -> schemas.Picke
     summary="The current page of an item I work on (fields I may not see are absent)",
     response_model=schemas.PageOut,
 )
-def page(item_id: int, work: Work, p: deps.CurrentPrincipal) -> schemas.PageOut:
+def page(
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], work: Work, p: deps.CurrentPrincipal
+) -> schemas.PageOut:
     return schemas.page_out(guard.guarded_page(work, p, item_id))
 
 
@@ -54,7 +58,10 @@ def page(item_id: int, work: Work, p: deps.CurrentPrincipal) -> schemas.PageOut:
     response_model=schemas.Submitted,
 )
 def submit(
-    item_id: int, body: schemas.Command, work: Work, p: deps.CurrentPrincipal
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    body: schemas.Command,
+    work: Work,
+    p: deps.CurrentPrincipal,
 ) -> schemas.Submitted:
     after = guard.guarded_submit(work, p, item_id, body.button, body.values)
     if after.status == IN_PROGRESS and after.owner == p.user:
@@ -69,7 +76,10 @@ def submit(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def hold(
-    item_id: int, work: Work, p: deps.CurrentPrincipal, body: schemas.Hold | None = None
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    work: Work,
+    p: deps.CurrentPrincipal,
+    body: schemas.Hold | None = None,
 ) -> Response:
     guard.guarded_hold(work, p, item_id, body.values if body else None)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -81,7 +91,10 @@ def hold(
     response_model=schemas.ItemOut,
 )
 def transfer(
-    item_id: int, body: schemas.Transfer, work: Work, p: deps.CurrentPrincipal
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    body: schemas.Transfer,
+    work: Work,
+    p: deps.CurrentPrincipal,
 ) -> schemas.ItemOut:
     moved = guard.guarded_transfer(
         work, p, item_id, to_user=body.to_user, to_workgroup=body.to_workgroup
@@ -95,6 +108,9 @@ def transfer(
     response_model=schemas.ItemOut,
 )
 def pull(
-    item_id: int, work: Work, p: deps.CurrentPrincipal, body: schemas.Pull | None = None
+    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    work: Work,
+    p: deps.CurrentPrincipal,
+    body: schemas.Pull | None = None,
 ) -> schemas.ItemOut:
     return schemas.item_out(guard.guarded_pull(work, p, item_id, body.reason if body else None))
