@@ -474,9 +474,17 @@ def test_health_readiness_and_metrics(live: Live, admin: httpx.Client) -> None:
     with live.client() as anonymous:
         assert anonymous.get("/healthz").json() == {"status": "ok"}
         assert anonymous.get("/readyz").json() == {"status": "ready"}
-        text = anonymous.get("/metrics").text
+        launch(admin, {"LastName": "Scored", "SSN": SSN, "AnnualIncome": "90000 USD"})
+
+        def scraped() -> str:
+            text = anonymous.get("/metrics").text
+            done = "openpas_call_seconds_count" in text and 'status="completed"' in text
+            return text if done else ""
+
+        text = str(wait_for(scraped, what="a handler call and a completed flow in the metrics"))
         assert "openpas_flows{status=" in text
-        assert "openpas_steps_total" in text
+        steps = [line for line in text.splitlines() if line.startswith("openpas_steps_total ")]
+        assert float(steps[0].split()[1]) > 0
         problem(anonymous.get("/api/v1/flows"), 401)
         assert anonymous.get("/api/v1/openapi.json").json()["info"]["title"] == "openpas"
 

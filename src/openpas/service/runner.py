@@ -16,6 +16,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from openpas import metrics
 from openpas.engine import interpreter
 from openpas.engine import position as positions
 from openpas.engine.position import Status
@@ -157,6 +158,7 @@ class Runner:
         with ctx.db.begin() as conn:
             for record, program, position, step in results:
                 save_step(ctx, conn, record, program, position, step, now, pending)
+        metrics.STEPS.inc(sum(step.actions for _, _, _, step in results))
         for waiting in pending:
             if isinstance(waiting, PendingCall):
                 self._submit(waiting)
@@ -180,7 +182,13 @@ class Runner:
         ctx = self.ctx
         effect = call.effect
         timeout = ctx.settings.handler_timeout if effect.default_timeout else effect.timeout
+        started = time.perf_counter()
         reply = ctx.handlers.call(effect.handler, effect.parameters, timeout)
+        # A handler's own exit names are successes of the call; only two outcomes are errors.
+        outcome = reply.exit if reply.exit in ("failure", "timeout") else "success"
+        metrics.CALLS.labels(outcome=outcome).observe(time.perf_counter() - started)
+        if outcome != "success":
+            metrics.CALL_ERRORS.inc()
         now = ctx.clock()
         status = {"success": "done", "failure": "failed", "timeout": "timed-out"}.get(
             reply.exit, "done"
