@@ -395,3 +395,12 @@ def test_stats_count_waiting_items_the_longest_wait_and_members_by_state() -> No
     assert (stats.available, stats.busy, stats.away) == (0, 2, 1)
     empty = r.stats("Nobody", at(100))
     assert (empty.waiting, empty.longest_wait, empty.available) == (0, 0.0, 0)
+
+
+def test_restored_offers_stand_while_the_agent_may_hold_them() -> None:
+    r = router(agent("ann"), agent("bob", available=False), agent("cid", idle=5))
+    out = r.restore_offers(item(1, offer_to=2), ["ann", "bob", "gone"])
+    assert out == [Revoke(1, "bob"), Revoke(1, "gone"), Offer(1, "cid")]
+    assert r.offers(1) == ("ann", "cid")
+    assert r.load("ann") == 1
+    assert r.accept(1, "ann", T0) == [Revoke(1, "cid")]

@@ -286,6 +286,8 @@ class RouterMachine(RuleBasedStateMachine):
     def transfer_waiting(self, count: int) -> None:
         waiting = sorted(i for i in self.items if i not in self.owner)
         for item_id in self.rnd.sample(waiting, min(count, len(waiting))):
+            if item_id in self.owner:
+                continue  # allocated by an earlier transfer in this step
             moved = replace(self.items[item_id], workgroup=self.rnd.choice(WORKGROUPS))
             old = list(self.offers[item_id])
             self.items[item_id] = moved
