@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,24 +158,29 @@ def guarded_flow(ctx: Context, p: Principal, flow_id: int) -> FlowView:
     hidden_process = specs.hidden(p, definition.variables)
     hidden_all = set(hidden_process)
     secrets: list[Any] = [position.variables.get(n, NOT_SET) for n in hidden_process]
-    frames = []
+    hidden_frames = []
     for frame in position.frames:
-        declared = _locals_of(definition, frame.kind, frame.name)
-        hidden_here = specs.hidden(p, declared)
+        hidden_here = specs.hidden(p, _locals_of(definition, frame.kind, frame.name))
+        hidden_frames.append(hidden_here)
         hidden_all |= hidden_here
         secrets += [frame.locals.get(n, NOT_SET) for n in hidden_here]
-        frames.append(
-            FrameView(
-                frame.kind,
-                frame.name,
-                {n: v for n, v in frame.locals.items() if n not in hidden_here},
-            )
-        )
+    # A secured value copied into a variable without a specification (a task input given
+    # =SSN, say) would show through that variable: such copies are hidden too.
+    copied = _copies_of(secrets)
+    visible_process = {
+        n: v for n, v in position.variables.items() if n not in hidden_process and not copied(v)
+    }
+    hidden_all |= {n for n in position.variables if n not in hidden_process} - set(visible_process)
+    frames = []
+    for frame, hidden_here in zip(position.frames, hidden_frames, strict=True):
+        shown = {n: v for n, v in frame.locals.items() if n not in hidden_here and not copied(v)}
+        hidden_all |= set(frame.locals) - set(shown)
+        frames.append(FrameView(frame.kind, frame.name, shown))
     scrub = Scrubber(secrets)
     record = _clean_record(found.record, definition, position.variables, hidden_process, scrub)
     return FlowView(
         record=record,
-        variables={n: v for n, v in position.variables.items() if n not in hidden_process},
+        variables=visible_process,
         frames=tuple(frames),
         hidden=tuple(sorted(hidden_all)),
         history=[
@@ -195,6 +200,21 @@ def guarded_flow(ctx: Context, p: Principal, flow_id: int) -> FlowView:
             else None
         ),
     )
+
+
+def _copies_of(secrets: Sequence[Any]) -> Callable[[Any], bool]:
+    """A test: does a value carry one of the secrets (equal to it, or text containing it)?"""
+    texts = [v for v in secrets if isinstance(v, str) and len(v) >= 4]
+    others = [v for v in secrets if v is not NOT_SET and not isinstance(v, str | bool)]
+
+    def carries(value: Any) -> bool:
+        if isinstance(value, str):
+            return any(secret in value for secret in texts)
+        if value is NOT_SET or isinstance(value, bool):
+            return False
+        return any(value == other for other in others if type(other) is type(value))
+
+    return carries
 
 
 def guarded_search(
