@@ -9,11 +9,12 @@ from pathlib import Path
 
 from openpas.directory import service as directory
 from openpas.events import Bus
-from openpas.security import rights, specifications
+from openpas.security import guard, rights, specifications
 from openpas.security.principal import Principal, principal_of
 from openpas.service import flows
 from openpas.service.context import Context
 from openpas.service.runner import Runner
+from openpas.store import work as work_store
 from openpas.work.service import WorkService
 
 from .support import publish
@@ -145,3 +146,102 @@ def build_secure_world(ctx: Context, runner: Runner, tmp_path: Path) -> SecureWo
     specifications.import_file(ctx, world.who("root"), path)
     publish(ctx, textwrap.dedent(PROCESS))
     return world
+
+
+# ---------------------------------------------------------------------- supervisors
+
+SUPERVISION = """\
+users:
+  uma: {licence: group}
+  ulf: {licence: group}
+  sid: {licence: direct}
+  nell: {licence: none}
+  otto: {licence: group}
+  tess: {licence: group}
+workgroups:
+  Underwriters: {members: [uma, ulf], supervisors: [sid, nell]}
+  Tellers: {members: [tess], supervisors: [otto]}
+  Archive: {members: [nolic]}
+"""
+"""Merged into :data:`DIRECTORY`: a workgroup whose supervisors are not members (sid has
+only the direct licence, nell none at all), and a supervisor of another workgroup who
+has no monitor licence (otto); Archive has no member licensed for its queue."""
+
+UNDERWRITING = """\
+process: Underwriting
+start: Underwrite
+inputs:
+  LastName: string
+variables:
+  Decision: string
+states:
+  Underwrite:
+    actions:
+      - send work item to workgroup:
+          work item: Underwrite
+          workgroup: Underwriters
+          description: ="Underwrite " & LastName
+          exits:
+            Approve: [assign: {Decision: Approved}]
+            failure: [assign: {Decision: failure}]
+      - end process
+work items:
+  Underwrite:
+    category: Loans
+    details: [LastName]
+    pages:
+      - controls: [{field: LastName}, {field: Decision}]
+        buttons: [{Approve: submit}]
+"""
+
+
+@dataclass
+class Underwriting:
+    """The Underwriters' queue of a :class:`SecureWorld`: items routed to a workgroup."""
+
+    world: SecureWorld
+
+    def login(self, *users: str) -> None:
+        """Log agents in; the router learns of them at once (as the server's bus does)."""
+        for user in users:
+            directory.login(self.world.ctx, self.world.bus, user)
+        self.world.work.people_changed(list(users))
+
+    def launch(self) -> int:
+        """Start an Underwriting flow (by dora); the id of the item it sends to the queue."""
+        flow_id = flows.launch(
+            self.world.ctx, "Underwriting", texts={"LastName": "Lee"}, originator="dora"
+        )
+        self.world.runner.run_until_idle()
+        with self.world.ctx.read() as conn:
+            [item] = work_store.of_flow(conn, flow_id)
+        return item.id
+
+    def waiting(self) -> int:
+        """An item waiting in the queue (nobody is logged in to take it)."""
+        item_id = self.launch()
+        assert self.world.work.item(item_id).status == "acd-wait-agent"
+        return item_id
+
+    def in_progress(self, agent: str = "uma") -> int:
+        """An item ``agent`` was offered and picked up."""
+        self.login(agent)
+        item_id = self.launch()
+        guard.guarded_pick_up(self.world.work, self.world.who(agent), item_id)
+        return item_id
+
+    def held(self, agent: str = "uma") -> int:
+        """An item ``agent`` picked up and held."""
+        item_id = self.in_progress(agent)
+        guard.guarded_hold(self.world.work, self.world.who(agent), item_id)
+        return item_id
+
+
+def build_underwriting(world: SecureWorld, tmp_path: Path) -> Underwriting:
+    """Add :data:`SUPERVISION` to the directory and publish :data:`UNDERWRITING`."""
+    path = tmp_path / "supervision.yaml"
+    path.write_text(SUPERVISION, encoding="utf-8")
+    directory.import_file(world.ctx, world.bus, path, merge=True)
+    world.work.people_changed(None)
+    publish(world.ctx, UNDERWRITING)
+    return Underwriting(world)

@@ -164,7 +164,7 @@ MATRIX: dict[Operation, tuple[bool, ...]] = {
     open_page: (False, False, False, True, False, False, False, False),
     submit: (False, False, False, True, False, False, False, False),
     # The item is sent to olga directly: it has no workgroup, hence no supervisor who
-    # could transfer or pull it (the work item service's rule; routing tests cover queues).
+    # could transfer or pull it; test_access_supervisors.py routes items to a workgroup.
     transfer: (False, False, False, True, False, False, False, False),
     pull: (False, False, False, False, False, False, False, False),
     queue_statistics: (False, False, False, False, False, True, True, True),
