@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
+from openpas.directory.model import Licence
 from openpas.errors import OpenpasError
 from openpas.security import guard
 from openpas.security.principal import Principal
@@ -74,6 +75,7 @@ def _launch_page(
         inputs=[(i, kind_of(i.type)) for i in inputs],
         typed=typed or {},
         error=error,
+        may_test=principal.licence >= Licence.DESIGNER,
     )
 
 
@@ -91,7 +93,9 @@ def launch(
     try:
         names = {i.name for i in guard.guarded_launch_form(ctx, principal, process)}
         texts = {k: str(v).strip() for k, v in form.items() if k in names and str(v).strip()}
-        flow_id = guard.guarded_launch(ctx, principal, process, texts=texts)
+        # A designer's test launch sends every work item of the flow to the designer.
+        mode = "test" if str(form.get("test launch", "")) == "on" else "production"
+        flow_id = guard.guarded_launch(ctx, principal, process, texts=texts, mode=mode)
     except OpenpasError as exc:
         typed = {k: str(v) for k, v in form.items()}
         return _launch_page(request, principal, process, typed=typed, error=exc.message)
