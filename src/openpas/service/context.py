@@ -59,6 +59,13 @@ class Context:
     restored: threading.Event = field(default_factory=threading.Event)
     work: WorkPort | None = None
     """The work item service; without one, a flow that sends a work item just waits."""
+    bus: Any = None
+    """The event bus (``openpas.events.Bus``) flow changes are published on, if any."""
+
+    def publish_flow(self, flow_id: int, status: str, **data: Any) -> None:
+        """Tell subscribers (after the commit) that a flow changed."""
+        if self.bus is not None:
+            self.bus.publish("flow", status, {"id": flow_id, "status": status, **data})
     _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -124,6 +124,8 @@ def launch_many(
                 if len(inputs) == 1:
                     raise
                 raise InputError(f"launch {index + 1}: {exc.message}") from None
+    for flow_id in ids:
+        ctx.publish_flow(flow_id, "launched", process=process)
     return ids
 
 
@@ -187,6 +189,7 @@ def cancel(ctx: Context, flow_id: int, reason: str, by: str) -> None:
     with ctx.db.begin() as conn:
         _cancel(ctx, conn, flow_id, reason, by, now)
         audit.record(conn, by, "flow.cancel", f"flow #{flow_id}", reason, at=now)
+    ctx.publish_flow(flow_id, "cancelled")
 
 
 def _cancel(
@@ -230,6 +233,7 @@ def retry(ctx: Context, flow_id: int, by: str, *, reason: str | None = None) -> 
             {"error": without_secured(program.definition, position, record.error)},
             at=now,
         )
+    ctx.publish_flow(flow_id, "retried")
 
 
 def skip(
@@ -266,7 +270,8 @@ def skip(
             },
             at=now,
         )
-        return taken
+    ctx.publish_flow(flow_id, "skipped", exit=taken)
+    return taken
 
 
 def add_note(ctx: Context, flow_id: int, author: str, text: str) -> None:

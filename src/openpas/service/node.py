@@ -48,6 +48,7 @@ class Node:
         self.runner = Runner(self.ctx)
         self.work = WorkService(self.ctx, self.bus, lambda: directory.snapshot(self.ctx))
         self.ctx.work = self.work
+        self.ctx.bus = self.bus
         self.bus.subscribe(self._on_event)
 
     def _on_event(self, event: Event) -> None:

@@ -155,9 +155,16 @@ class Runner:
         if not results:
             return 0
         pending: list[PendingCall | OpenedItem] = []
+        changed: list[tuple[int, str, str | None, str]] = []
         with ctx.db.begin() as conn:
             for record, program, position, step in results:
-                save_step(ctx, conn, record, program, position, step, now, pending)
+                saved = save_step(ctx, conn, record, program, position, step, now, pending)
+                if saved and position.status.value != record.status:
+                    changed.append(
+                        (record.id, position.status.value, position.state, record.process_name)
+                    )
+        for flow_id, status, state, process in changed:
+            ctx.publish_flow(flow_id, status, state=state, process=process)
         metrics.STEPS.inc(sum(step.actions for _, _, _, step in results))
         for waiting in pending:
             if isinstance(waiting, PendingCall):
