@@ -32,7 +32,13 @@ _STATUS_BY_NAME = {
     "WeakPassword": 422,
     "DirectoryError": 422,
     "ConfigError": 422,
+    # The filter is valid but too wide for PAS Maximum Monitored Flows: the client must
+    # send a narrower one (not a conflict with a resource's state, so not 409).
+    "FilterTooLoose": 422,
+    "InvalidFilter": 422,
+    "InvalidInteraction": 422,
 }
+_FILTER_TOO_LOOSE_FIELDS = ("matched", "maximum", "at_least")
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> JSONResponse:
@@ -72,6 +78,9 @@ def install(app: FastAPI) -> None:
         invalid = getattr(exc, "invalid", None)
         if isinstance(invalid, dict):
             extra["invalid"] = invalid
+        if type(exc).__name__ == "FilterTooLoose":
+            # How many matched and the limit, as data for programs (the detail says it too).
+            extra.update({k: getattr(exc, k) for k in _FILTER_TOO_LOOSE_FIELDS})
         response = problem(status, type(exc).__name__, exc.message, **extra)
         if status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
