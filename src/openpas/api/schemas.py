@@ -16,6 +16,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from openpas.directory.model import AgentState, User, Workgroup
 from openpas.expr.values import to_plain
+from openpas.monitor import Filter as MonitorFilter
+from openpas.monitor import (
+    HistoryEntry,
+    InteractionRecord,
+    ItemSummary,
+    MonitorFlowView,
+    MonitorResult,
+    MonitorRow,
+    RelatedFlow,
+    SavedFilter,
+    Waiting,
+)
+from openpas.monitor.interactions import MAX_NOTE, MAX_REFERENCE
 from openpas.security.guard import FlowView, ItemView
 from openpas.store.records import FlowRecord, ProcessRecord, VersionRecord
 from openpas.store.security_auth import TokenRecord
@@ -672,3 +685,303 @@ class ParametersOut(BaseModel):
         "change them there and restart the server."
     )
     parameters: list[ParameterOut]
+
+
+# ---------------------------------------------------------------------- monitor
+
+FlowStatus = Literal[
+    "queued",
+    "running",
+    "waiting",
+    "completed",
+    "cancelled",
+    "error",
+    "restored-in-error",
+    "propagated-error",
+]
+WaitKind = Literal["work item", "timer", "call", "subprocess"]
+
+
+class FilterIn(Body):
+    """Which flows to watch: every field given must match (an empty filter matches all)."""
+
+    process: str | None = Field(default=None, max_length=200, description="The process name.")
+    version: int | None = Field(default=None, ge=1, le=MAX_ID, description="Its version number.")
+    statuses: list[FlowStatus] = Field(
+        default_factory=list, max_length=8, description="Any of these statuses."
+    )
+    state: str | None = Field(default=None, max_length=200, description="The state it is in now.")
+    originator: str | None = Field(default=None, max_length=200, description="Who started it.")
+    details: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Text its dynamic details contain, ignoring case (as you may see them).",
+    )
+    waiting_on_user: str | None = Field(
+        default=None, max_length=200, description="It waits on a work item this user has."
+    )
+    waiting_on_workgroup: str | None = Field(
+        default=None, max_length=200, description="It waits on a work item of this queue."
+    )
+    waiting_kind: WaitKind | None = Field(default=None, description="What it waits on.")
+    started_from: dt.datetime | None = Field(
+        default=None, description="Started at or after this time (with a time zone)."
+    )
+    started_to: dt.datetime | None = Field(
+        default=None, description="Started before this time (with a time zone)."
+    )
+
+    def to_filter(self) -> MonitorFilter:
+        """The monitor's filter (raises ``InvalidFilter`` naming each bad field)."""
+        return MonitorFilter.parse(self.model_dump(exclude_defaults=True))
+
+
+class FilterOut(BaseModel):
+    process: str | None
+    version: int | None
+    statuses: list[str]
+    state: str | None
+    originator: str | None
+    details: str | None
+    waiting_on_user: str | None
+    waiting_on_workgroup: str | None
+    waiting_kind: str | None
+    started_from: dt.datetime | None
+    started_to: dt.datetime | None
+
+
+class SavedFilterOut(BaseModel):
+    name: str
+    filter: FilterOut
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class WaitingOut(BaseModel):
+    kind: str = Field(description="work item, timer, call, subprocess, or repair (in error).")
+    on: str = Field(description="Who or what it waits on, in words.")
+    since: dt.datetime | None
+    user: str | None
+    workgroup: str | None
+    item_id: int | None
+    item_status: str | None
+    due: dt.datetime | None
+    subprocess_id: int | None
+
+
+class MonitorRowOut(BaseModel):
+    id: int
+    process: str
+    version: int
+    status: str
+    state: str | None
+    waiting: WaitingOut | None = Field(description="None when running or ended.")
+    waited_seconds: float | None
+    running_seconds: float
+    originator: str
+    details: str = Field(description="Without the variables you may not see.")
+    error: str | None
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    test: bool
+    parent_id: int | None
+
+
+class MonitorResultOut(BaseModel):
+    flows: list[MonitorRowOut] = Field(description="Newest first (the first 'limit' of them).")
+    total: int = Field(description="How many flows you may view the filter matches.")
+
+
+class TimedHistoryOut(HistoryOut):
+    since_previous_seconds: float | None = Field(description="None for the first entry.")
+    since_start_seconds: float
+    error: bool
+
+
+class InteractionOut(BaseModel):
+    id: int
+    flow_id: int
+    kind: str
+    reference: str
+    note: str | None
+    added_by: str
+    added_at: dt.datetime
+
+
+class InteractionIn(Body):
+    kind: str = Field(min_length=1, max_length=20, description="call, chat, email or other.")
+    reference: str = Field(
+        min_length=1,
+        max_length=MAX_REFERENCE,
+        description="Its reference in the system that handled it (a call id...).",
+    )
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+
+
+class MonitorItemOut(BaseModel):
+    id: int
+    work_item: str
+    status: str
+    routing: str
+    workgroup: str | None
+    user: str | None
+    owner: str | None
+    offered_to: list[str]
+    created_at: dt.datetime
+    queued_at: dt.datetime
+    picked_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    completed_by: str | None
+    button: str | None
+
+
+class RelatedFlowOut(BaseModel):
+    id: int
+    process: str
+    version: int
+    status: str
+    state: str | None
+
+
+class MonitorFlowOut(BaseModel):
+    details: FlowDetailsOut = Field(
+        description="As GET /flows/{id}: variables you may not see are absent."
+    )
+    row: MonitorRowOut
+    history: list[TimedHistoryOut]
+    errors: list[TimedHistoryOut] = Field(description="The history entries that are errors.")
+    interactions: list[InteractionOut]
+    work_items: list[MonitorItemOut] = Field(description="Oldest first; no form data.")
+    parent: RelatedFlowOut | None = Field(description="None: none, or not yours to view.")
+    subprocesses: list[RelatedFlowOut] = Field(description="Those you may view.")
+    can_manage: bool = Field(description="You may cancel, retry, skip and remove links.")
+    mermaid: str = Field(description="The state diagram; the current state has class current.")
+    svg: str = Field(description="The state diagram; the current state has data-current.")
+
+
+def filter_out(f: MonitorFilter) -> FilterOut:
+    return FilterOut(
+        process=f.process,
+        version=f.version,
+        statuses=list(f.statuses),
+        state=f.state,
+        originator=f.originator,
+        details=f.details,
+        waiting_on_user=f.waiting_on_user,
+        waiting_on_workgroup=f.waiting_on_workgroup,
+        waiting_kind=f.waiting_kind,
+        started_from=f.started_from,
+        started_to=f.started_to,
+    )
+
+
+def saved_filter_out(s: SavedFilter) -> SavedFilterOut:
+    return SavedFilterOut(
+        name=s.name, filter=filter_out(s.filter), created_at=s.created_at, updated_at=s.updated_at
+    )
+
+
+def waiting_out(w: Waiting) -> WaitingOut:
+    return WaitingOut(
+        kind=w.kind,
+        on=w.on,
+        since=w.since,
+        user=w.user,
+        workgroup=w.workgroup,
+        item_id=w.item_id,
+        item_status=w.item_status,
+        due=w.due,
+        subprocess_id=w.subprocess_id,
+    )
+
+
+def monitor_row_out(r: MonitorRow) -> MonitorRowOut:
+    return MonitorRowOut(
+        id=r.id,
+        process=r.process,
+        version=r.version,
+        status=r.status,
+        state=r.state,
+        waiting=waiting_out(r.waiting) if r.waiting is not None else None,
+        waited_seconds=r.waited_seconds,
+        running_seconds=r.running_seconds,
+        originator=r.originator,
+        details=r.details,
+        error=r.error,
+        started_at=r.started_at,
+        ended_at=r.ended_at,
+        test=r.test,
+        parent_id=r.parent_id,
+    )
+
+
+def monitor_result_out(r: MonitorResult) -> MonitorResultOut:
+    return MonitorResultOut(flows=[monitor_row_out(row) for row in r.flows], total=r.total)
+
+
+def timed_history_out(h: HistoryEntry) -> TimedHistoryOut:
+    e = h.entry
+    return TimedHistoryOut(
+        at=e.at,
+        event=e.event,
+        place=e.place,
+        action=e.action,
+        outcome=e.outcome,
+        detail=e.detail,
+        since_previous_seconds=h.since_previous,
+        since_start_seconds=h.since_start,
+        error=h.error,
+    )
+
+
+def interaction_out(i: InteractionRecord) -> InteractionOut:
+    return InteractionOut(
+        id=i.id,
+        flow_id=i.flow_id,
+        kind=i.kind,
+        reference=i.reference,
+        note=i.note,
+        added_by=i.added_by,
+        added_at=i.added_at,
+    )
+
+
+def monitor_item_out(i: ItemSummary) -> MonitorItemOut:
+    return MonitorItemOut(
+        id=i.id,
+        work_item=i.work_item,
+        status=i.status,
+        routing=i.routing,
+        workgroup=i.workgroup,
+        user=i.user,
+        owner=i.owner,
+        offered_to=list(i.offered_to),
+        created_at=i.created_at,
+        queued_at=i.queued_at,
+        picked_at=i.picked_at,
+        completed_at=i.completed_at,
+        completed_by=i.completed_by,
+        button=i.button,
+    )
+
+
+def related_flow_out(r: RelatedFlow) -> RelatedFlowOut:
+    return RelatedFlowOut(
+        id=r.id, process=r.process, version=r.version, status=r.status, state=r.state
+    )
+
+
+def monitor_flow_out(v: MonitorFlowView) -> MonitorFlowOut:
+    return MonitorFlowOut(
+        details=flow_details_out(v.flow),
+        row=monitor_row_out(v.row),
+        history=[timed_history_out(h) for h in v.history],
+        errors=[timed_history_out(h) for h in v.errors],
+        interactions=[interaction_out(i) for i in v.interactions],
+        work_items=[monitor_item_out(i) for i in v.work_items],
+        parent=related_flow_out(v.parent) if v.parent is not None else None,
+        subprocesses=[related_flow_out(k) for k in v.subprocesses],
+        can_manage=v.can_manage,
+        mermaid=v.mermaid,
+        svg=v.svg,
+    )
