@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from openpas import __version__
 from openpas.api import health, problems
 from openpas.api.routes import ROUTERS
+from openpas.api.routes import monitor as monitor_routes
 from openpas.api.routes.events import HEARTBEAT
 from openpas.api.server import Server
 from openpas.api.stream import RecentEvents
@@ -69,7 +70,7 @@ def create_app(server: Server, *, stop_on_shutdown: bool = True, pages: bool = T
     app.state.heartbeat = HEARTBEAT
     problems.install(app)
     app.include_router(health.router)
-    for router in ROUTERS:
+    for router in (*ROUTERS, monitor_routes.router):
         app.include_router(router, prefix=API_PREFIX)
     web = _web_routes() if pages else None
     if web is not None:
