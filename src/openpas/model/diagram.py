@@ -266,7 +266,16 @@ def svg(definition: Definition | ProcessSpec, current: str | None = None) -> str
     _check_current(shape, current)
     layers = _layers(shape)
     boxes = _boxes(shape, layers)
-    width = max((b.x + b.width for b in boxes.values()), default=0.0) + _MARGIN + 80
+    routed = []
+    reach = max((b.x + b.width for b in boxes.values()), default=0.0) + 80
+    for edge in shape.edges:
+        source, target = boxes.get(edge.source), boxes.get(edge.target)
+        if source is None or target is None:
+            continue
+        path, (lx, ly), right = _route(source, target)
+        routed.append((edge, path, lx, ly))
+        reach = max(reach, right, lx + _label_width(edge.label) / 2 if edge.label else 0.0)
+    width = reach + _MARGIN
     height = max((b.bottom for b in boxes.values()), default=0.0) + _MARGIN
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>',
@@ -286,11 +295,7 @@ def svg(definition: Definition | ProcessSpec, current: str | None = None) -> str
         )
         parts.append(_line(start.cx, top + 8, start.cx, start.y))
     label_parts: list[str] = []
-    for edge in shape.edges:
-        source, target = boxes.get(edge.source), boxes.get(edge.target)
-        if source is None or target is None:
-            continue
-        path, (lx, ly) = _route(source, target)
+    for edge, path, lx, ly in routed:
         parts.append(path)
         if edge.label:
             label_parts.append(_label(edge.label, lx, ly))
@@ -318,33 +323,54 @@ def _line(x1: float, y1: float, x2: float, y2: float) -> str:
     )
 
 
-def _route(source: _Box, target: _Box) -> tuple[str, tuple[float, float]]:
-    """The path of an edge and where its label goes."""
+def _route(source: _Box, target: _Box) -> tuple[str, tuple[float, float], float]:
+    """The path of an edge, where its label goes, and how far right the path reaches."""
     style = 'fill="none" stroke="#444" stroke-width="1.5" marker-end="url(#arrow)"'
     if source is target:  # a state re-entering itself: a loop on its right side
         x, y1, y2 = source.x + source.width, source.cy - 8, source.cy + 8
         d = f"M {x:.1f} {y1:.1f} C {x + 40:.1f} {y1 - 24:.1f}, {x + 40:.1f} {y2 + 24:.1f}, "
         d += f"{x:.1f} {y2:.1f}"
-        return f'<path class="edge" d="{d}" {style}/>', (x + 36, source.cy)
+        return f'<path class="edge" d="{d}" {style}/>', (x + 36, source.cy), x + 40
     if target.y > source.bottom:  # downwards: bottom centre to top centre
         x1, y1, x2, y2 = source.cx, source.bottom, target.cx, target.y
         d = f"M {x1:.1f} {y1:.1f} L {x2:.1f} {y2:.1f}"
-        return f'<path class="edge" d="{d}" {style}/>', ((x1 + x2) / 2, (y1 + y2) / 2)
-    # Upwards or sideways: leave from the right side and bend outwards.
+        return f'<path class="edge" d="{d}" {style}/>', ((x1 + x2) / 2, (y1 + y2) / 2), x2
+    if target.bottom >= source.y:  # the same row: side to side, the label above the line
+        if target.x >= source.x + source.width:
+            x1, x2 = source.x + source.width, target.x
+        else:
+            x1, x2 = source.x, target.x + target.width
+        y = (source.cy + target.cy) / 2
+        d = f"M {x1:.1f} {y:.1f} L {x2:.1f} {y:.1f}"
+        return f'<path class="edge" d="{d}" {style}/>', ((x1 + x2) / 2, y - 14), max(x1, x2)
+    # Upwards: leave from the right side and bend outwards.
     x1, y1 = source.x + source.width, source.cy
     x2, y2 = target.x + target.width, target.cy
     bend = max(x1, x2) + 50 + abs(y1 - y2) / 6
     d = f"M {x1:.1f} {y1:.1f} C {bend:.1f} {y1:.1f}, {bend:.1f} {y2:.1f}, {x2:.1f} {y2:.1f}"
-    return f'<path class="edge" d="{d}" {style}/>', (bend - 12, (y1 + y2) / 2)
+    return f'<path class="edge" d="{d}" {style}/>', (bend - 12, (y1 + y2) / 2), bend
+
+
+_LABEL_CHARS = 26
+"""Longer labels are cut (with …); the whole text is the label's tooltip."""
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _LABEL_CHARS else text[: _LABEL_CHARS - 1] + "…"
+
+
+def _label_width(text: str) -> float:
+    return len(_short(text)) * 6.2 + 8
 
 
 def _label(text: str, x: float, y: float) -> str:
-    width = len(text) * 6.2 + 8
+    width = _label_width(text)
     return (
-        f'<g class="label"><rect x="{x - width / 2:.1f}" y="{y - 9:.1f}" width="{width:.1f}" '
+        f'<g class="label"><title>{escape(text)}</title>'
+        f'<rect x="{x - width / 2:.1f}" y="{y - 9:.1f}" width="{width:.1f}" '
         'height="16" rx="3" fill="white" fill-opacity="0.9"/>'
         f'<text x="{x:.1f}" y="{y + 3:.1f}" text-anchor="middle" font-size="11" '
-        f'fill="#333">{escape(text)}</text></g>'
+        f'fill="#333">{escape(_short(text))}</text></g>'
     )
 
 
