@@ -13,6 +13,7 @@ import pytest
 
 from openpas.directory import service as directory
 from openpas.events import Bus, Event
+from openpas.expr.values import NOT_SET
 from openpas.service import flows, processes
 from openpas.service.context import Context
 from openpas.service.runner import Runner
@@ -151,3 +152,20 @@ def test_a_test_launch_sends_the_item_to_the_launcher(
     runner.run_until_idle()
     assert [i.work_item for i in work.my_items("admin")] == ["Loan Review"]
     assert work.my_items("ann") == []
+
+
+def test_an_empty_optional_field_with_rules_is_no_value(
+    ctx: Context, runner: Runner, work: WorkService
+) -> None:
+    flow_id = borderline_loan(ctx, runner)
+    item = work.my_items("ann")[0]
+    work.pick_up("ann", item.id)
+    work.submit("ann", item.id, "Next")
+    work.hold("ann", item.id, {"ReviewComment": "first thoughts"})
+    work.pick_up("ann", item.id)
+    # Clearing the comment (max length 500) is no value, not a text that breaks a rule.
+    work.submit("ann", item.id, "Approve", {"ReviewComment": ""})
+    runner.run_until_idle()
+    variables = flows.details(ctx, flow_id).position.variables
+    assert variables["Status"] == "Approved"
+    assert variables["ReviewComment"] is NOT_SET

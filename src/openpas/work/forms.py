@@ -348,9 +348,9 @@ def apply(
 
 def _read(raw: Any, variable: Variable, definition: Definition) -> Any:
     type_ = variable.type
-    if raw is None or (
-        isinstance(raw, str) and raw.strip() == "" and type_.kind is not Kind.STRING
-    ):
+    # A field left empty holds no value (text included): a pattern or a minimum length
+    # does not apply to it, and "a value is required" does when the field is required.
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return NOT_SET
     if values.conforms(raw, type_) and not isinstance(raw, str | list | dict):
         return values.coerce(raw, type_)
