@@ -66,6 +66,7 @@ class Context:
         """Tell subscribers (after the commit) that a flow changed."""
         if self.bus is not None:
             self.bus.publish("flow", status, {"id": flow_id, "status": status, **data})
+
     _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
