@@ -61,14 +61,13 @@ class Context:
     """The work item service; without one, a flow that sends a work item just waits."""
     bus: Any = None
     """The event bus (``openpas.events.Bus``) flow changes are published on, if any."""
+    _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def publish_flow(self, flow_id: int, status: str, **data: Any) -> None:
         """Tell subscribers (after the commit) that a flow changed."""
         if self.bus is not None:
             self.bus.publish("flow", status, {"id": flow_id, "status": status, **data})
-
-    _programs: OrderedDict[int, Program] = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def read(self) -> Connection:
         """A connection for reading only (it never waits for the engine's writes)."""
