@@ -197,6 +197,82 @@ def settings_from(
 
 
 @dataclass(frozen=True)
+class SmtpConfig:
+    """The mail server Send E-Mail hands its mails to (the ``smtp:`` section)."""
+
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "openpas@localhost"
+    """The From address of every mail."""
+    starttls: bool = False
+    """Upgrade the connection with STARTTLS before logging in and sending."""
+    user: str | None = None
+    """Log in with this user (and ``password``) when set."""
+    password: str | None = field(default=None, repr=False)
+    """Never logged nor shown: ``repr`` leaves it out."""
+    timeout: float = 30.0
+    """Seconds to wait for the mail server at each exchange."""
+
+
+SMTP_KEYS = ("host", "port", "sender", "starttls", "user", "password", "timeout")
+
+
+def smtp_from(raw: Any, source: str) -> SmtpConfig:
+    """The ``smtp:`` section of a configuration file.
+
+    Raises:
+        ConfigError: not a mapping, an unknown key, or a value of the wrong kind.
+    """
+    if raw is None:
+        return SmtpConfig()
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: smtp must be a mapping of {', '.join(SMTP_KEYS)}")
+    for key in raw:
+        if key not in SMTP_KEYS:
+            raise ConfigError(
+                f"{source}: unknown smtp setting {key!r}{suggest(str(key), SMTP_KEYS)}"
+            )
+    defaults = SmtpConfig()
+
+    def text(key: str, default: str | None) -> str | None:
+        value = raw.get(key, default)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            shown = "a value" if key == "password" else repr(value)  # a password is never shown
+            raise ConfigError(f"{source}: smtp {key} must be a non-empty text, not {shown}")
+        return value if key == "password" else value.strip()
+
+    port = Parameter("smtp port", int, defaults.port, "", minimum=1).parse(
+        raw.get("port", defaults.port), source
+    )
+    if port > 65535:
+        raise ConfigError(f"{source}: smtp port is {port}, above the largest port 65535")
+    sender = text("sender", defaults.sender)
+    assert sender is not None
+    if "@" not in sender:
+        raise ConfigError(f"{source}: smtp sender {sender!r} is not an address such as a@b.com")
+    user, password = text("user", None), text("password", None)
+    if (user is None) != (password is None):
+        raise ConfigError(f"{source}: smtp user and password go together; give both or neither")
+    host = text("host", defaults.host)
+    assert host is not None
+    return SmtpConfig(
+        host=host,
+        port=port,
+        sender=sender,
+        starttls=Parameter("smtp starttls", bool, False, "").parse(
+            raw.get("starttls", False), source
+        ),
+        user=user,
+        password=password,
+        timeout=Parameter("smtp timeout", float, defaults.timeout, "", minimum=0.1).parse(
+            raw.get("timeout", defaults.timeout), source
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     """Where the server keeps its data, and how it behaves."""
 
@@ -207,6 +283,8 @@ class ServerConfig:
     """Handler name -> ``module:function``, in addition to the ``openpas.handlers`` entry points."""
     given_storage_id: str | None = None
     """OPENPAS_STORAGE_ID of the environment the configuration was loaded from."""
+    smtp: SmtpConfig = field(default_factory=SmtpConfig)
+    """The mail server of Send E-Mail."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -249,8 +327,9 @@ def load_config(
 ) -> ServerConfig:
     """The configuration from a YAML file (optional), the environment and explicit values.
 
-    The file may hold ``database: URL``, ``data dir: PATH``, ``parameters: {...}``
-    and ``handlers: {name: module:function}``.
+    The file may hold ``database: URL``, ``data dir: PATH``, ``parameters: {...}``,
+    ``handlers: {name: module:function}`` and ``smtp: {host, port, sender, starttls,
+    user, password, timeout}``.
 
     Raises:
         ConfigError: the file cannot be read or holds something invalid.
@@ -270,7 +349,7 @@ def load_config(
         if loaded is not None and not isinstance(loaded, dict):
             raise ConfigError(f"{file}: expected a mapping of settings")
         content = loaded or {}
-        known = {"database", "data dir", "parameters", "handlers"}
+        known = {"database", "data dir", "parameters", "handlers", "smtp"}
         for key in content:
             if key not in known:
                 raise ConfigError(f"{file}: unknown setting {key!r}{suggest(str(key), known)}")
@@ -286,4 +365,5 @@ def load_config(
         settings=settings_from(parameters, env, source),
         handlers={str(k): str(v) for k, v in handlers.items()},
         given_storage_id=env.get("OPENPAS_STORAGE_ID") or None,
+        smtp=smtp_from(content.get("smtp"), source),
     )
