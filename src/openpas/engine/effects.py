@@ -30,6 +30,17 @@ class CallHandler:
 
 
 @dataclass(frozen=True)
+class SendMail:
+    """Send a plain-text e-mail (the external-call protocol, like :class:`CallHandler`)."""
+
+    key: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
 class StartProcess:
     """Launch a flow of another process as a subprocess of this one."""
 
