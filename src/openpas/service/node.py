@@ -45,7 +45,7 @@ class Node:
             handlers=self.handlers or Handlers(config.handlers),
             clock=self.clock,
         )
-        self.runner = Runner(self.ctx)
+        self.runner = Runner(self.ctx, smtp=config.smtp)
         self.work = WorkService(self.ctx, self.bus, lambda: directory.snapshot(self.ctx))
         self.ctx.work = self.work
         self.ctx.bus = self.bus

@@ -2,8 +2,8 @@
 
 Flows that can run are read in batches, advanced in memory (no I/O), and their
 new positions and effects are written in ONE transaction for the batch, so
-throughput is not bound by one fsync per flow. Handler calls follow the
-external-call protocol: recorded in flight and committed, then made, then
+throughput is not bound by one fsync per flow. Handler calls and mails follow
+the external-call protocol: recorded in flight and committed, then made, then
 their result committed. Waiting flows cost nothing here: they are rows.
 """
 
@@ -17,10 +17,14 @@ import time
 from dataclasses import dataclass
 
 from openpas import metrics
+from openpas.config import SmtpConfig
 from openpas.engine import interpreter
 from openpas.engine import position as positions
+from openpas.engine.effects import SendMail
 from openpas.engine.position import Status
 from openpas.service.context import Context
+from openpas.service.handlers import Reply
+from openpas.service.mail import send_mail
 from openpas.service.steps import (
     OpenedItem,
     PendingCall,
@@ -51,9 +55,17 @@ class RestoreReport:
 class Runner:
     """Runs the flows this server owns."""
 
-    def __init__(self, ctx: Context, batch: int = BATCH, call_workers: int = 16) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        batch: int = BATCH,
+        call_workers: int = 16,
+        smtp: SmtpConfig | None = None,
+    ) -> None:
         self.ctx = ctx
         self.batch = batch
+        self.smtp = smtp or SmtpConfig()
+        """The mail server of Send E-Mail."""
         self._calls = concurrent.futures.ThreadPoolExecutor(call_workers, thread_name_prefix="call")
         self._inflight: set[concurrent.futures.Future[None]] = set()
         self._lock = threading.Lock()
@@ -86,11 +98,15 @@ class Runner:
                     interpreter.retry(position)
                     report.calls_retried += 1
                 else:
+                    what = (
+                        f"the e-mail to {call.target!r} was being sent"
+                        if call.kind == "email"
+                        else f"the handler {call.target!r} was running"
+                    )
                     position.status = Status.RESTORED_IN_ERROR
                     position.error = (
-                        f"{interpreter.place(program, position)}: the handler {call.target!r} "
-                        "was running when the server stopped, so openpas cannot know how far it "
-                        "got; retry or skip the action"
+                        f"{interpreter.place(program, position)}: {what} when the server "
+                        "stopped, so openpas cannot know how far it got; retry or skip the action"
                     )
                     report.restored_in_error += 1
                 if flows.save(conn, record, change_of(program, position), now):
@@ -188,9 +204,15 @@ class Runner:
     def _perform(self, call: PendingCall) -> None:
         ctx = self.ctx
         effect = call.effect
-        timeout = ctx.settings.handler_timeout if effect.default_timeout else effect.timeout
         started = time.perf_counter()
-        reply = ctx.handlers.call(effect.handler, effect.parameters, timeout)
+        reply: Reply
+        if isinstance(effect, SendMail):
+            reply = send_mail(self.smtp, effect)
+            label, wait = f"email to {effect.to[0] if effect.to else 'nobody'}", True
+        else:
+            timeout = ctx.settings.handler_timeout if effect.default_timeout else effect.timeout
+            reply = ctx.handlers.call(effect.handler, effect.parameters, timeout)
+            label, wait = effect.handler, effect.wait
         # A handler's own exit names are successes of the call; only two outcomes are errors.
         outcome = reply.exit if reply.exit in ("failure", "timeout") else "success"
         metrics.CALLS.labels(outcome=outcome).observe(time.perf_counter() - started)
@@ -204,8 +226,8 @@ class Runner:
             with ctx.db.begin() as conn:
                 if not waits.finish_call(conn, call.call_id, status, reply.exit, reply.error, now):
                     return  # a restore already took this call over
-                waits.add_event(conn, call.flow_id, now, "call", f"{effect.handler}: {reply.exit}")
-                if not effect.wait:
+                waits.add_event(conn, call.flow_id, now, "call", f"{label}: {reply.exit}")
+                if not wait:
                     return
                 found = flows.get_with_position(conn, call.flow_id)
                 if found is None:

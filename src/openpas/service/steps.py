@@ -1,7 +1,7 @@
 """Saving what a step did: the flow's new position and the effects it asked for.
 
 All of it happens inside the caller's transaction, so a step is applied
-entirely or not at all. Effects that reach outside openpas (handler calls) are
+entirely or not at all. Effects that reach outside openpas (handler calls, mails) are
 only recorded here, as in flight; they are performed after the commit.
 """
 
@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from openpas.engine import interpreter
 from openpas.engine import position as positions
-from openpas.engine.effects import CallHandler, OpenWorkItem, StartProcess, StartTimer
+from openpas.engine.effects import CallHandler, OpenWorkItem, SendMail, StartProcess, StartTimer
 from openpas.engine.launch import launch
 from openpas.engine.position import Position, Status
 from openpas.engine.program import Program
@@ -38,11 +38,11 @@ class OpenedItem:
 
 @dataclass(frozen=True)
 class PendingCall:
-    """A handler call recorded in flight, to perform after the commit."""
+    """A handler call or a mail recorded in flight, to perform after the commit."""
 
     call_id: int
     flow_id: int
-    effect: CallHandler
+    effect: CallHandler | SendMail
 
 
 def facts_of(record: FlowRecord) -> Facts:
@@ -122,6 +122,20 @@ def save_step(
             }
             call_id = waits.add_call(
                 conn, record.id, effect.key, "handler", effect.handler, effect.wait, request, now
+            )
+            pending.append(PendingCall(call_id, record.id, effect))
+        elif isinstance(effect, SendMail):
+            # The subject and body may hold any variable's value: only the envelope is kept.
+            request = {
+                "to": list(effect.to),
+                "cc": list(effect.cc),
+                "recipients": len(effect.to) + len(effect.cc),
+                "subject_chars": len(effect.subject),
+                "body_chars": len(effect.body),
+            }
+            target = (effect.to[0] if effect.to else "")[:300]
+            call_id = waits.add_call(
+                conn, record.id, effect.key, "email", target, True, request, now
             )
             pending.append(PendingCall(call_id, record.id, effect))
     after_status_change(ctx, conn, record, program, position, now)
