@@ -169,3 +169,12 @@ def test_an_empty_optional_field_with_rules_is_no_value(
     variables = flows.details(ctx, flow_id).position.variables
     assert variables["Status"] == "Approved"
     assert variables["ReviewComment"] is NOT_SET
+
+
+def test_routing_latency_is_measured(ctx: Context, runner: Runner, work: WorkService) -> None:
+    from openpas import metrics
+
+    before = metrics.REGISTRY.get_sample_value("openpas_routing_seconds_count") or 0.0
+    borderline_loan(ctx, runner)
+    after = metrics.REGISTRY.get_sample_value("openpas_routing_seconds_count") or 0.0
+    assert after == before + 1

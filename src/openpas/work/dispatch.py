@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import Connection
 
+from openpas import metrics
 from openpas.directory.model import Directory, Licence
 from openpas.events import Bus
 from openpas.routing import decisions as d
@@ -132,6 +133,8 @@ class Dispatcher:
             if record is None:
                 continue
             if isinstance(decision, d.Offer):
+                if record.status == WAIT_AGENT:  # routing latency: queued until first offered
+                    metrics.ROUTING.observe(max(0.0, (now - record.queued_at).total_seconds()))
                 offered = sorted({*record.offered_to, decision.agent})
                 seconds = record.options.get("offer_timeout")
                 expires = now + dt.timedelta(seconds=float(seconds)) if seconds else None
