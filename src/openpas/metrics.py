@@ -12,7 +12,9 @@ QUEUE = Gauge(
     "openpas_queue_waiting", "Work items waiting per workgroup", ["workgroup"], registry=REGISTRY
 )
 ROUTING = Histogram(
-    "openpas_routing_seconds", "From a work item queued in a workgroup to its offer", registry=REGISTRY
+    "openpas_routing_seconds",
+    "From a work item queued in a workgroup to its offer",
+    registry=REGISTRY,
 )
 CALLS = Histogram(
     "openpas_call_seconds", "Handler calls by outcome", ["outcome"], registry=REGISTRY
