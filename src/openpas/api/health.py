@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from openpas import metrics
 from openpas.api import problems
 from openpas.api.deps import server
-from openpas.store import flows as flow_store
-from openpas.store import work as work_store
+from openpas.service import gauges
 
 log = logging.getLogger("openpas.api")
 
 router = APIRouter(tags=["health"])
-
-WAITING = ("new", "acd-wait-agent")
-"""Work item statuses that mean waiting in a workgroup's queue for an agent."""
 
 
 @router.get("/healthz", summary="The process is alive")
@@ -40,8 +34,7 @@ def readyz(request: Request) -> Response:
     """``ready`` when the database answers and this server has restored its flows."""
     ctx = server(request).node.ctx
     try:
-        with ctx.read() as conn:
-            conn.execute(text("SELECT 1"))
+        gauges.ping(ctx)
     except SQLAlchemyError as exc:
         log.warning("not ready: the database does not answer: %s", exc)
         return problems.problem(503, "Not ready", "the storage database does not answer")
@@ -66,18 +59,14 @@ def refresh(request: Request) -> None:
     """Set the gauges that describe the database (flows by status, queue lengths)."""
     ctx = server(request).node.ctx
     try:
-        with ctx.read() as conn:
-            by_status = flow_store.count_by_status(conn)
-            open_items = work_store.open_items(conn)
+        by_status = gauges.flows_by_status(ctx)
+        waiting = gauges.waiting_by_workgroup(ctx)
     except SQLAlchemyError as exc:
         log.warning("metrics not refreshed: the database does not answer: %s", exc)
         return
     metrics.FLOWS.clear()
     for status, count in by_status.items():
         metrics.FLOWS.labels(status=status).set(count)
-    waiting = Counter(
-        item.workgroup for item in open_items if item.workgroup and item.status in WAITING
-    )
     metrics.QUEUE.clear()
     for workgroup, count in waiting.items():
         metrics.QUEUE.labels(workgroup=workgroup).set(count)

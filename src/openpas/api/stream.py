@@ -16,48 +16,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from openpas.directory.model import Licence
 from openpas.events import Bus, Event
-from openpas.security.principal import Principal
-from openpas.security.rights import load_rights
-from openpas.service.context import Context
-from openpas.store import flows as flow_store
 
 KEEP = 1000
 QUEUE_SIZE = 1000
-
-
-def may_see(ctx: Context, p: Principal, event: Event) -> bool:
-    """Whether ``p`` may receive ``event``.
-
-    The users named in its audience do; queue events go to administrators,
-    monitor licences and the workgroup's supervisors; flow events to those
-    with the monitor licence who may view the flow; events about nobody in
-    particular to administrators.
-    """
-    if p.user in event.audience:
-        return True
-    monitor = p.administrator or p.licence >= Licence.MONITOR
-    if event.topic == "queue":
-        if monitor:
-            return True
-        workgroup = event.data.get("workgroup")
-        return isinstance(workgroup, str) and _supervises(ctx, p, workgroup)
-    if event.topic == "flow":
-        flow_id = event.data.get("id", event.data.get("flow"))
-        if not monitor or not isinstance(flow_id, int):
-            return False
-        with ctx.read() as conn:
-            record = flow_store.get(conn, flow_id)
-        return record is not None and load_rights(ctx).can_view_flow(p, record)
-    return not event.audience and p.administrator
-
-
-def _supervises(ctx: Context, p: Principal, workgroup: str) -> bool:
-    from openpas.directory import service as directory
-
-    group = directory.snapshot(ctx).workgroups.get(workgroup)
-    return group is not None and p.user in group.supervisors
 
 
 def encode(event: Event) -> str:

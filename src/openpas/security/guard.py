@@ -28,8 +28,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpas.directory import service as directory
 from openpas.directory.model import Licence
 from openpas.engine import position as positions
+from openpas.events import Event
 from openpas.expr import values
 from openpas.expr.values import NOT_SET
 from openpas.model.definition import Definition
@@ -487,6 +489,32 @@ def guarded_queue(work: WorkService, p: Principal, workgroup: str) -> QueueRepor
 
 
 # ---------------------------------------------------------------------- reporting
+
+
+def event_visible(ctx: Context, p: Principal, event: Event) -> bool:
+    """Whether ``p`` may receive an event of the bus (the live lists of clients).
+
+    The users named in its audience do; queue events go to administrators,
+    monitor licences and the workgroup's supervisors; flow events to those
+    with the monitor licence who may view the flow; events about nobody in
+    particular to administrators.
+    """
+    if p.user in event.audience:
+        return True
+    monitor = p.administrator or p.licence >= Licence.MONITOR
+    if event.topic == "queue":
+        if monitor:
+            return True
+        group = directory.snapshot(ctx).workgroups.get(str(event.data.get("workgroup")))
+        return group is not None and p.user in group.supervisors
+    if event.topic == "flow":
+        flow_id = event.data.get("id", event.data.get("flow"))
+        if not monitor or not isinstance(flow_id, int):
+            return False
+        with ctx.read() as conn:
+            record = flows.get(conn, flow_id)
+        return record is not None and load_rights(ctx).can_view_flow(p, record)
+    return not event.audience and p.administrator
 
 
 def reportable_values(definition: Definition, found: Mapping[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
@@ -108,6 +108,12 @@ def open_database(url: str | None, *, default_used: bool = False) -> Engine:
             f"openpas cannot open the storage database {engine.url!r}: {_reason(exc)}",
         ) from None
     return engine
+
+
+def ping(engine: Engine) -> None:
+    """Raise SQLAlchemyError unless the database answers."""
+    with reading(engine) as conn:
+        conn.execute(text("SELECT 1"))
 
 
 def _make_sqlite_durable(engine: Engine, synchronous: str) -> None:

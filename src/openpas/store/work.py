@@ -152,6 +152,16 @@ def events_of(conn: Connection, item_id: int) -> list[dict[str, Any]]:
     return [{"at": aware(r.at), "event": r.event, "user": r.user, "detail": r.detail} for r in rows]
 
 
+def waiting_by_workgroup(conn: Connection) -> dict[str, int]:
+    """How many items wait for an agent (queued or offered) in each workgroup's queue."""
+    rows = conn.execute(
+        select(items.c.workgroup, func.count())
+        .where(items.c.status.in_(("new", "acd-wait-agent")), items.c.workgroup.is_not(None))
+        .group_by(items.c.workgroup)
+    )
+    return {str(workgroup): int(count) for workgroup, count in rows}
+
+
 def count_open(conn: Connection) -> int:
     return int(
         conn.execute(

@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from openpas.api import deps
 from openpas.api.responses import API_PROBLEMS
-from openpas.api.stream import Listener, RecentEvents, encode, may_see
+from openpas.api.stream import Listener, RecentEvents, encode
 from openpas.events import Event
+from openpas.security.guard import event_visible
 from openpas.security.principal import Principal
 from openpas.service.context import Context
 
@@ -69,7 +70,7 @@ async def _stream(
     try:
         yield f"retry: {RETRY_MS}\n: connected as {p.user}\n\n"
         for event in missed:
-            if await run_in_threadpool(may_see, ctx, p, event):
+            if await run_in_threadpool(event_visible, ctx, p, event):
                 yield encode(event)
         quiet_since = loop.time()
         while not stopping.is_set():
@@ -82,7 +83,7 @@ async def _stream(
                     quiet_since = loop.time()
                     yield ": heartbeat\n\n"
                 continue
-            if await run_in_threadpool(may_see, ctx, p, event):
+            if await run_in_threadpool(event_visible, ctx, p, event):
                 quiet_since = loop.time()
                 yield encode(event)
     finally:
