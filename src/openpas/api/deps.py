@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
+from openpas.api.schemas import MAX_ID
 from openpas.api.server import Server
 from openpas.security import sessions, tokens
 from openpas.security.identity import NotAuthenticated
@@ -112,4 +113,6 @@ async def optional_principal(request: Request) -> Principal | None:
 CurrentServer = Annotated[Server, Depends(server)]
 CurrentContext = Annotated[Context, Depends(context)]
 CurrentPrincipal = Annotated[Principal, Depends(principal)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""A numeric id in a path (a flow, a work item, a token, a link)."""
 OptionalPrincipal = Annotated[Principal | None, Depends(optional_principal)]

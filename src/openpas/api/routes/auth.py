@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -142,7 +142,7 @@ def list_tokens(
     "/tokens/{token_id}", summary="Revoke an API token", status_code=status.HTTP_204_NO_CONTENT
 )
 def revoke_token(
-    token_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    token_id: deps.Id,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     reason: str | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from openpas.api import deps, schemas
 from openpas.api.responses import API_PROBLEMS
@@ -55,7 +55,7 @@ def search(
     response_model=schemas.FlowDetailsOut,
 )
 def details(
-    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    flow_id: deps.Id,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
 ) -> schemas.FlowDetailsOut:
@@ -66,7 +66,7 @@ def details(
     "/flows/{flow_id}/cancel", summary="Cancel a flow", status_code=status.HTTP_204_NO_CONTENT
 )
 def cancel(
-    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    flow_id: deps.Id,
     body: schemas.Cancel,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
@@ -81,7 +81,7 @@ def cancel(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def retry(
-    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    flow_id: deps.Id,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     body: schemas.Retry | None = None,
@@ -96,7 +96,7 @@ def retry(
     response_model=schemas.Skipped,
 )
 def skip(
-    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    flow_id: deps.Id,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     body: schemas.Skip | None = None,
@@ -112,7 +112,7 @@ def skip(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def add_note(
-    flow_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    flow_id: deps.Id,
     body: schemas.Note,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,

@@ -21,7 +21,7 @@ from openpas.service.context import Context
 
 router = APIRouter(tags=["monitor"], responses=API_PROBLEMS)
 
-FlowId = Annotated[int, Path(ge=1, le=schemas.MAX_ID)]
+FlowId = deps.Id
 FilterName = Annotated[str, Path(min_length=1, max_length=1000)]
 TOO_LOOSE: dict[int | str, dict[str, Any]] = {
     422: {
@@ -170,7 +170,7 @@ def add_interaction(
 )
 def remove_interaction(
     flow_id: FlowId,
-    link_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    link_id: deps.Id,
     ctx: deps.CurrentContext,
     p: deps.CurrentPrincipal,
     reason: Annotated[str | None, Query(max_length=2000, description="Kept in the audit.")] = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from openpas.api import deps, schemas
 from openpas.api.responses import API_PROBLEMS
@@ -34,9 +34,7 @@ def my_items(work: Work, p: deps.CurrentPrincipal) -> list[schemas.ItemOut]:
     summary="Pick up (or resume) a work item; held at once if it needs a field I may not see",
     response_model=schemas.PickedUpOut,
 )
-def pick_up(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], work: Work, p: deps.CurrentPrincipal
-) -> schemas.PickedUpOut:
+def pick_up(item_id: deps.Id, work: Work, p: deps.CurrentPrincipal) -> schemas.PickedUpOut:
     picked = guard.guarded_pick_up(work, p, item_id)
     return schemas.PickedUpOut(item=schemas.item_out(picked.item), held_because=picked.held_because)
 
@@ -46,9 +44,7 @@ def pick_up(
     summary="The current page of an item I work on (fields I may not see are absent)",
     response_model=schemas.PageOut,
 )
-def page(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)], work: Work, p: deps.CurrentPrincipal
-) -> schemas.PageOut:
+def page(item_id: deps.Id, work: Work, p: deps.CurrentPrincipal) -> schemas.PageOut:
     return schemas.page_out(guard.guarded_page(work, p, item_id))
 
 
@@ -58,7 +54,7 @@ def page(
     response_model=schemas.Submitted,
 )
 def submit(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    item_id: deps.Id,
     body: schemas.Command,
     work: Work,
     p: deps.CurrentPrincipal,
@@ -76,7 +72,7 @@ def submit(
     status_code=status.HTTP_204_NO_CONTENT,
 )
 def hold(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    item_id: deps.Id,
     work: Work,
     p: deps.CurrentPrincipal,
     body: schemas.Hold | None = None,
@@ -91,7 +87,7 @@ def hold(
     response_model=schemas.ItemOut,
 )
 def transfer(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    item_id: deps.Id,
     body: schemas.Transfer,
     work: Work,
     p: deps.CurrentPrincipal,
@@ -108,7 +104,7 @@ def transfer(
     response_model=schemas.ItemOut,
 )
 def pull(
-    item_id: Annotated[int, Path(ge=1, le=schemas.MAX_ID)],
+    item_id: deps.Id,
     work: Work,
     p: deps.CurrentPrincipal,
     body: schemas.Pull | None = None,
